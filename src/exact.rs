@@ -1,0 +1,550 @@
+//! Exact rational numbers for scores, thresholds and changes.
+//!
+//! Percentages in this crate are ratios of integers (`100 × points / max_points`, means of such
+//! ratios, differences between them). They are kept exact so that a band threshold, a tie
+//! between two organizations' changes or a "no change" verdict never depends on float rounding.
+//!
+//! [`Exact`] stores small values as a reduced `i128` ratio and moves to an arbitrary-precision
+//! ratio only when an operation would overflow, so everyday arithmetic does not allocate while
+//! hostile inputs (thousands of categories with unrelated denominators) still stay exact.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::{BigRational, Ratio};
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, One, Signed, ToPrimitive, Zero};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An exact rational number.
+///
+/// Written as text it is an integer (`"25"`), a fraction (`"200/3"`) or a finite decimal
+/// (`"74.5"`); [`Display`](fmt::Display) always writes the reduced integer or fraction form, so
+/// `"74.5"` displays as `"149/2"`. In JSON it is that string; integers are also accepted when
+/// reading. Floats are refused: `25.5` as a JSON number would already be a rounded binary value.
+///
+/// ```
+/// use health_equity_assessment::Exact;
+///
+/// let two_thirds: Exact = "2/3".parse()?;
+/// let sum = &two_thirds + &Exact::from(1);
+/// assert_eq!(sum.to_string(), "5/3");
+/// assert!(sum > Exact::from(1));
+/// assert_eq!(Exact::percent(2, 3).unwrap().round_dp(2).to_string(), "6667/100");
+/// # Ok::<(), health_equity_assessment::ParseExactError>(())
+/// ```
+#[derive(Clone)]
+pub struct Exact(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// Reduced, positive denominator. Used whenever numerator and denominator fit.
+    Small(Ratio<i128>),
+    /// Only for values that do not fit `Small` (the representation is canonical).
+    Big(Box<BigRational>),
+}
+
+impl Exact {
+    /// Zero.
+    #[must_use]
+    pub fn zero() -> Self {
+        Exact(Repr::Small(Ratio::from_integer(0)))
+    }
+
+    /// `numerator / denominator`, or `None` when the denominator is zero.
+    #[must_use]
+    pub fn new(numerator: i128, denominator: i128) -> Option<Self> {
+        if denominator == 0 {
+            return None;
+        }
+        // Ratio::new negates to make the denominator positive; `i128::MIN` cannot be negated.
+        if numerator == i128::MIN || denominator == i128::MIN {
+            return Some(Self::from_big(BigRational::new(
+                BigInt::from(numerator),
+                BigInt::from(denominator),
+            )));
+        }
+        Some(Exact(Repr::Small(Ratio::new(numerator, denominator))))
+    }
+
+    /// The percentage `100 × part / whole`, or `None` when `whole` is zero.
+    ///
+    /// ```
+    /// use health_equity_assessment::Exact;
+    /// assert_eq!(Exact::percent(9, 12).unwrap(), Exact::from(75));
+    /// assert_eq!(Exact::percent(1, 0), None);
+    /// ```
+    #[must_use]
+    pub fn percent(part: u64, whole: u64) -> Option<Self> {
+        Self::new(i128::from(part) * 100, i128::from(whole))
+    }
+
+    fn from_big(value: BigRational) -> Self {
+        match (value.numer().to_i128(), value.denom().to_i128()) {
+            (Some(n), Some(d)) if n != i128::MIN && d != i128::MIN => {
+                Exact(Repr::Small(Ratio::new_raw(n, d)))
+            }
+            _ => Exact(Repr::Big(Box::new(value))),
+        }
+    }
+
+    fn to_big(&self) -> BigRational {
+        match &self.0 {
+            Repr::Small(r) => BigRational::new_raw(BigInt::from(*r.numer()), BigInt::from(*r.denom())),
+            Repr::Big(b) => (**b).clone(),
+        }
+    }
+
+    /// Whether the value is zero.
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        match &self.0 {
+            Repr::Small(r) => r.is_zero(),
+            Repr::Big(b) => b.is_zero(),
+        }
+    }
+
+    /// Whether the value is an integer.
+    #[must_use]
+    pub fn is_integer(&self) -> bool {
+        match &self.0 {
+            Repr::Small(r) => r.is_integer(),
+            Repr::Big(b) => b.is_integer(),
+        }
+    }
+
+    /// The sign: `Less` for negative values, `Equal` for zero, `Greater` for positive values.
+    #[must_use]
+    pub fn sign(&self) -> Ordering {
+        match &self.0 {
+            Repr::Small(r) => r.numer().cmp(&0),
+            Repr::Big(b) => b.numer().sign().cmp(&num_bigint::Sign::NoSign),
+        }
+    }
+
+    /// The absolute value.
+    #[must_use]
+    pub fn abs(&self) -> Self {
+        if self.sign() == Ordering::Less { -self } else { self.clone() }
+    }
+
+    /// Half of the value (used for midpoints and averages of two values).
+    #[must_use]
+    pub fn half(&self) -> Self {
+        self.div_int(2).unwrap_or_else(Exact::zero)
+    }
+
+    /// The value divided by a non-zero integer, or `None` when `divisor` is zero.
+    #[must_use]
+    pub fn div_int(&self, divisor: u64) -> Option<Self> {
+        if divisor == 0 {
+            return None;
+        }
+        if let Repr::Small(r) = &self.0 {
+            if let Some(d) = i128::checked_mul(*r.denom(), i128::from(divisor)) {
+                return Some(Exact(Repr::Small(Ratio::new(*r.numer(), d))));
+            }
+        }
+        Some(Self::from_big(self.to_big() / BigInt::from(divisor)))
+    }
+
+    /// The quotient `self / other`, or `None` when `other` is zero.
+    #[must_use]
+    pub fn checked_div(&self, other: &Exact) -> Option<Self> {
+        if other.is_zero() {
+            return None;
+        }
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
+            if let Some(q) = a.checked_div(b) {
+                return Some(Exact(Repr::Small(q)));
+            }
+        }
+        Some(Self::from_big(self.to_big() / other.to_big()))
+    }
+
+    /// The numerator of the reduced fraction, as text.
+    #[must_use]
+    pub fn numer_string(&self) -> String {
+        match &self.0 {
+            Repr::Small(r) => r.numer().to_string(),
+            Repr::Big(b) => b.numer().to_string(),
+        }
+    }
+
+    /// The denominator of the reduced fraction (always positive), as text.
+    #[must_use]
+    pub fn denom_string(&self) -> String {
+        match &self.0 {
+            Repr::Small(r) => r.denom().to_string(),
+            Repr::Big(b) => b.denom().to_string(),
+        }
+    }
+
+    /// Rounds to `decimals` decimal places, halves away from zero (`2/3` → `0.67`,
+    /// `-1/8` at two places → `-0.13`).
+    #[must_use]
+    pub fn round_dp(&self, decimals: u32) -> Self {
+        let scale = BigInt::from(10u32).pow(decimals);
+        let big = self.to_big();
+        let scaled = big.abs() * BigRational::from_integer(scale.clone());
+        let half = BigRational::new(BigInt::one(), BigInt::from(2));
+        let mut rounded = (scaled + half).floor().to_integer();
+        if big.is_negative() {
+            rounded = -rounded;
+        }
+        Self::from_big(BigRational::new(rounded, scale))
+    }
+
+    /// The nearest `f64`. For display only: never compare these.
+    #[must_use]
+    pub fn to_f64(&self) -> f64 {
+        match &self.0 {
+            Repr::Small(r) => {
+                // Both parts are exact in f64 up to 2^53, so one division rounds correctly.
+                const EXACT_LIMIT: i128 = 1 << 53;
+                if r.numer().abs() <= EXACT_LIMIT && *r.denom() <= EXACT_LIMIT {
+                    // Lossless: both operands are below 2^53 in magnitude.
+                    #[allow(clippy::cast_precision_loss)]
+                    return *r.numer() as f64 / *r.denom() as f64;
+                }
+                self.to_big().to_f64().unwrap_or(f64::NAN)
+            }
+            Repr::Big(b) => b.to_f64().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// Rounds to `decimals` places (see [`round_dp`](Self::round_dp)) and returns the nearest
+    /// `f64`, the form used for `percent` fields in JSON reports.
+    #[must_use]
+    pub fn to_f64_rounded(&self, decimals: u32) -> f64 {
+        self.round_dp(decimals).to_f64()
+    }
+
+    /// Writes the value as a decimal with exactly `decimals` places, rounding halves away from
+    /// zero: `2/3` with 2 places is `"0.67"`, `25` is `"25.00"`.
+    #[must_use]
+    pub fn to_decimal_string(&self, decimals: u32) -> String {
+        let rounded = self.round_dp(decimals).to_big();
+        let scale = BigInt::from(10u32).pow(decimals);
+        let scaled = (rounded.abs() * BigRational::from_integer(scale.clone())).to_integer();
+        let (int, frac) = scaled.div_rem(&scale);
+        let sign = if rounded.is_negative() { "-" } else { "" };
+        if decimals == 0 {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac:0>width$}", width = decimals as usize)
+        }
+    }
+}
+
+impl Default for Exact {
+    fn default() -> Self {
+        Exact::zero()
+    }
+}
+
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Exact {
+            fn from(value: $t) -> Self {
+                Exact(Repr::Small(Ratio::from_integer(i128::from(value))))
+            }
+        }
+    )*};
+}
+from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl PartialEq for Exact {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Exact {}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (&self.0, &other.0) {
+            // Ratio's Ord works on integer parts and reciprocals, so it cannot overflow.
+            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            _ => self.to_big().cmp(&other.to_big()),
+        }
+    }
+}
+
+impl Hash for Exact {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Canonical representation: equal values have equal reduced parts in the same variant.
+        match &self.0 {
+            Repr::Small(r) => {
+                r.numer().hash(state);
+                r.denom().hash(state);
+            }
+            Repr::Big(b) => {
+                b.numer().hash(state);
+                b.denom().hash(state);
+            }
+        }
+    }
+}
+
+macro_rules! binop {
+    ($trait:ident, $method:ident, $checked:ident) => {
+        impl std::ops::$trait<&Exact> for &Exact {
+            type Output = Exact;
+            fn $method(self, rhs: &Exact) -> Exact {
+                if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0) {
+                    if let Some(r) = a.$checked(b) {
+                        return Exact(Repr::Small(r));
+                    }
+                }
+                Exact::from_big(self.to_big().$method(rhs.to_big()))
+            }
+        }
+        impl std::ops::$trait<Exact> for Exact {
+            type Output = Exact;
+            fn $method(self, rhs: Exact) -> Exact {
+                (&self).$method(&rhs)
+            }
+        }
+    };
+}
+binop!(Add, add, checked_add);
+binop!(Sub, sub, checked_sub);
+binop!(Mul, mul, checked_mul);
+
+impl std::ops::Neg for &Exact {
+    type Output = Exact;
+    fn neg(self) -> Exact {
+        match &self.0 {
+            Repr::Small(r) => match r.numer().checked_neg() {
+                Some(n) => Exact(Repr::Small(Ratio::new_raw(n, *r.denom()))),
+                None => Exact::from_big(-self.to_big()),
+            },
+            Repr::Big(b) => Exact::from_big(-(**b).clone()),
+        }
+    }
+}
+impl std::ops::Neg for Exact {
+    type Output = Exact;
+    fn neg(self) -> Exact {
+        -&self
+    }
+}
+
+impl std::iter::Sum for Exact {
+    fn sum<I: Iterator<Item = Exact>>(iter: I) -> Exact {
+        iter.fold(Exact::zero(), |acc, x| &acc + &x)
+    }
+}
+impl<'a> std::iter::Sum<&'a Exact> for Exact {
+    fn sum<I: Iterator<Item = &'a Exact>>(iter: I) -> Exact {
+        iter.fold(Exact::zero(), |acc, x| &acc + x)
+    }
+}
+
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Small(r) if r.is_integer() => write!(f, "{}", r.numer()),
+            Repr::Small(r) => write!(f, "{}/{}", r.numer(), r.denom()),
+            Repr::Big(b) if b.is_integer() => write!(f, "{}", b.numer()),
+            Repr::Big(b) => write!(f, "{}/{}", b.numer(), b.denom()),
+        }
+    }
+}
+
+impl fmt::Debug for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Exact({self})")
+    }
+}
+
+/// The error returned when text is not an exact number (`"25"`, `"-200/3"`, `"74.5"`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid exact number {input:?}: {reason}")]
+pub struct ParseExactError {
+    input: String,
+    reason: &'static str,
+}
+
+impl ParseExactError {
+    /// The text that failed to parse.
+    #[must_use]
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
+
+/// Longest accepted text; a longer number is not a score and would only cost time.
+const MAX_EXACT_TEXT: usize = 200;
+
+impl FromStr for Exact {
+    type Err = ParseExactError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason| ParseExactError { input: s.chars().take(MAX_EXACT_TEXT).collect(), reason };
+        if s.is_empty() {
+            return Err(err("empty"));
+        }
+        if s.len() > MAX_EXACT_TEXT {
+            return Err(err("longer than 200 characters"));
+        }
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let value = if let Some((n, d)) = body.split_once('/') {
+            if !digits(n) || !digits(d) {
+                return Err(err("expected digits on both sides of '/'"));
+            }
+            let d: BigInt = d.parse().map_err(|_| err("bad denominator"))?;
+            if d.is_zero() {
+                return Err(err("zero denominator"));
+            }
+            BigRational::new(n.parse().map_err(|_| err("bad numerator"))?, d)
+        } else if let Some((i, frac)) = body.split_once('.') {
+            if !digits(i) || !digits(frac) {
+                return Err(err("expected digits on both sides of '.'"));
+            }
+            let scale = BigInt::from(10u32).pow(u32::try_from(frac.len()).map_err(|_| err("too long"))?);
+            let whole: BigInt = format!("{i}{frac}").parse().map_err(|_| err("bad decimal"))?;
+            BigRational::new(whole, scale)
+        } else {
+            if !digits(body) {
+                return Err(err("expected an integer, a fraction n/d or a decimal"));
+            }
+            BigRational::from_integer(body.parse().map_err(|_| err("bad integer"))?)
+        };
+        Ok(Exact::from_big(if negative { -value } else { value }))
+    }
+}
+
+impl Serialize for Exact {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Exact {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Exact;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a string holding an exact number such as \"25\", \"200/3\" or \"74.5\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Exact, E> {
+                Ok(Exact::from(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Exact, E> {
+                Ok(Exact::from(v))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Exact, E> {
+                Err(E::custom(format_args!(
+                    "the float {v} is not exact: write the number as a string such as \"{v}\" or as a fraction \"n/d\""
+                )))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Exact, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Exact {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Exact".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact rational number: an integer, or a string holding an integer, a fraction \"n/d\" or a finite decimal. Written by this crate as a string in lowest terms.",
+            "anyOf": [
+                { "type": "integer" },
+                { "type": "string", "pattern": "^-?[0-9]+(/[0-9]*[1-9][0-9]*|\\.[0-9]+)?$", "maxLength": 200 }
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(s: &str) -> Exact {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_and_displays_canonical_forms() {
+        assert_eq!(ex("25").to_string(), "25");
+        assert_eq!(ex("74.5").to_string(), "149/2");
+        assert_eq!(ex("-200/3").to_string(), "-200/3");
+        assert_eq!(ex("4/2").to_string(), "2");
+        assert_eq!(ex("0.000").to_string(), "0");
+        for bad in ["", "-", "1/0", "1.", ".5", "1e3", "+1", "1/-2", "NaN", "inf", "٣"] {
+            assert!(bad.parse::<Exact>().is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(ex("2/3").to_decimal_string(2), "0.67");
+        assert_eq!(ex("1/8").to_decimal_string(2), "0.13");
+        assert_eq!(ex("-1/8").to_decimal_string(2), "-0.13");
+        assert_eq!(ex("25").to_decimal_string(2), "25.00");
+        assert_eq!(ex("-1/1000").to_decimal_string(2), "0.00");
+        assert_eq!(ex("7499/100").to_f64_rounded(2).to_string(), "74.99");
+        assert_eq!(Exact::percent(2, 3).unwrap().to_f64_rounded(2).to_string(), "66.67");
+    }
+
+    #[test]
+    fn overflow_moves_to_big_and_back() {
+        let big = Exact::new(i128::MAX, 1).unwrap();
+        let sum = &big + &big;
+        assert!(matches!(sum.0, Repr::Big(_)));
+        let back = &sum - &big;
+        assert!(matches!(back.0, Repr::Small(_)));
+        assert_eq!(back, big);
+        let min = Exact::new(i128::MIN, 1).unwrap();
+        assert_eq!((-&min).sign(), Ordering::Greater);
+        assert_eq!(&(-&min) + &min, Exact::zero());
+        // Unrelated denominators: the exact mean of many fractions stays exact.
+        let primes = [101i128, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181];
+        let total: Exact = primes.iter().map(|p| Exact::new(1, *p).unwrap()).sum();
+        let back: Exact = primes.iter().fold(total, |acc, p| &acc - &Exact::new(1, *p).unwrap());
+        assert!(back.is_zero());
+    }
+
+    #[test]
+    fn ordering_and_equality_across_representations() {
+        let a = Exact::new(1, 3).unwrap();
+        let huge = &Exact::new(i128::MAX, 1).unwrap() * &Exact::from(4);
+        assert!(a < huge);
+        assert!(-&huge < a);
+        assert_eq!(ex("1/3"), a);
+        assert_eq!(a.half(), ex("1/6"));
+        assert_eq!(ex("3").div_int(0), None);
+        assert_eq!(ex("3").checked_div(&ex("3/2")), Some(ex("2")));
+    }
+
+    #[test]
+    fn serde_accepts_integers_and_strings_refuses_floats() {
+        assert_eq!(serde_json::from_str::<Exact>("25").unwrap(), ex("25"));
+        assert_eq!(serde_json::from_str::<Exact>("\"200/3\"").unwrap(), ex("200/3"));
+        let err = serde_json::from_str::<Exact>("25.5").unwrap_err().to_string();
+        assert!(err.contains("not exact"), "{err}");
+        assert_eq!(serde_json::to_string(&ex("74.5")).unwrap(), "\"149/2\"");
+    }
+}
