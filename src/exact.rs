@@ -62,10 +62,7 @@ impl Exact {
         }
         // Ratio::new negates to make the denominator positive; `i128::MIN` cannot be negated.
         if numerator == i128::MIN || denominator == i128::MIN {
-            return Some(Self::from_big(BigRational::new(
-                BigInt::from(numerator),
-                BigInt::from(denominator),
-            )));
+            return Some(Self::from_big(BigRational::new(BigInt::from(numerator), BigInt::from(denominator))));
         }
         Some(Exact(Repr::Small(Ratio::new(numerator, denominator))))
     }
@@ -84,9 +81,7 @@ impl Exact {
 
     fn from_big(value: BigRational) -> Self {
         match (value.numer().to_i128(), value.denom().to_i128()) {
-            (Some(n), Some(d)) if n != i128::MIN && d != i128::MIN => {
-                Exact(Repr::Small(Ratio::new_raw(n, d)))
-            }
+            (Some(n), Some(d)) if n != i128::MIN && d != i128::MIN => Exact(Repr::Small(Ratio::new_raw(n, d))),
             _ => Exact(Repr::Big(Box::new(value))),
         }
     }
@@ -143,10 +138,10 @@ impl Exact {
         if divisor == 0 {
             return None;
         }
-        if let Repr::Small(r) = &self.0 {
-            if let Some(d) = i128::checked_mul(*r.denom(), i128::from(divisor)) {
-                return Some(Exact(Repr::Small(Ratio::new(*r.numer(), d))));
-            }
+        if let Repr::Small(r) = &self.0
+            && let Some(d) = i128::checked_mul(*r.denom(), i128::from(divisor))
+        {
+            return Some(Exact(Repr::Small(Ratio::new(*r.numer(), d))));
         }
         Some(Self::from_big(self.to_big() / BigInt::from(divisor)))
     }
@@ -157,10 +152,10 @@ impl Exact {
         if other.is_zero() {
             return None;
         }
-        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
-            if let Some(q) = a.checked_div(b) {
-                return Some(Exact(Repr::Small(q)));
-            }
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0)
+            && let Some(q) = a.checked_div(b)
+        {
+            return Some(Exact(Repr::Small(q)));
         }
         Some(Self::from_big(self.to_big() / other.to_big()))
     }
@@ -187,6 +182,11 @@ impl Exact {
     /// `-1/8` at two places → `-0.13`).
     #[must_use]
     pub fn round_dp(&self, decimals: u32) -> Self {
+        if let Repr::Small(r) = &self.0
+            && let Some(rounded) = Self::round_small(r, decimals)
+        {
+            return rounded;
+        }
         let scale = BigInt::from(10u32).pow(decimals);
         let big = self.to_big();
         let scaled = big.abs() * BigRational::from_integer(scale.clone());
@@ -196,6 +196,17 @@ impl Exact {
             rounded = -rounded;
         }
         Self::from_big(BigRational::new(rounded, scale))
+    }
+
+    /// `round_dp` without allocation, or `None` when an intermediate overflows `i128`.
+    fn round_small(r: &Ratio<i128>, decimals: u32) -> Option<Self> {
+        let scale = 10i128.checked_pow(decimals)?;
+        let scaled = i128::checked_mul(r.numer().checked_abs()?, scale)?;
+        // floor(scaled / den + 1/2) = floor((2·scaled + den) / (2·den))
+        let den2 = i128::checked_mul(*r.denom(), 2)?;
+        let rounded = scaled.checked_mul(2)?.checked_add(*r.denom())? / den2;
+        let signed = if *r.numer() < 0 { -rounded } else { rounded };
+        Some(Exact(Repr::Small(Ratio::new(signed, scale))))
     }
 
     /// The nearest `f64`. For display only: never compare these.

@@ -1,3 +1,88 @@
-//! health-equity-assessment (work in progress).
+//! Health-equity organizational self-assessments as versioned data: validate responses, score
+//! them into per-category and overall maturity levels, and list the opportunities for
+//! improvement.
+//!
+//! Hospitals and health systems in US quality-improvement programs assess themselves on health
+//! equity: the **HEOA** (Health Equity Organizational Assessment) used by IPRO and other CMS
+//! quality-improvement contractors, and the **IHI five-component framework** used by IHI's
+//! Pursuing Equity network. This crate defines such instruments as data (JSON files with a
+//! semantic version, built in or loaded at run time), checks responses against them, and scores
+//! them exactly.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! instrument file --Instrument::from_json--> Instrument --(Registry: id + version)
+//! response JSON --validate_json--> ValidatedResponse --score--> ScoreReport
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! use health_equity_assessment::Registry;
+//!
+//! let response = r#"{
+//!   "instrument": { "id": "heoa", "version": "1.0.0" },
+//!   "organization": { "id": "org-001", "name": "Example Community Hospital" },
+//!   "assessed_on": "2022-11-17",
+//!   "answers": {
+//!     "data-validation.completeness-monitored": "implemented",
+//!     "data-validation.accuracy-audited": "in_progress",
+//!     "data-validation.feedback-to-staff": "planning",
+//!     "data-validation.targets-set": "not_applicable"
+//!   }
+//! }"#;
+//!
+//! let validated = Registry::builtin().validate_json(response)?;
+//! let report = validated.score();
+//!
+//! // Data validation: 3 + 2 + 1 of 9 points (targets-set is not applicable) = 66.67 %.
+//! let validation = report.category("data-validation").unwrap();
+//! assert_eq!(validation.percent, Some(66.67));
+//! assert_eq!(validation.level.as_deref(), Some("advancing"));
+//!
+//! // Unanswered items score zero and are listed, never silently dropped.
+//! let collection = report.category("data-collection").unwrap();
+//! assert_eq!(collection.missing.len(), 6);
+//! assert_eq!(collection.level.as_deref(), Some("beginning"));
+//!
+//! // Opportunities for improvement: lowest categories first.
+//! assert_eq!(report.opportunities[0].category, "data-collection");
+//! # Ok::<(), health_equity_assessment::ResponseError>(())
+//! ```
+//!
+//! # Exactness
+//!
+//! Points are integers and percents are exact rationals ([`Exact`]); band thresholds are
+//! compared exactly. A category at 74.99…% is `advancing`, never `leading` by rounding. JSON
+//! reports carry each percent rounded to two decimals for display and the exact value as a
+//! string.
+//!
+//! # Errors
+//!
+//! Loading an instrument or validating a response reports every problem at once, each with a
+//! stable [`code`](ResponseProblem::code) and a JSON Pointer to the bad value. Library code
+//! never panics on input.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod exact;
+pub mod instrument;
+mod json;
+mod registry;
+pub mod response;
+mod schema;
+pub mod score;
+
 pub use exact::{Exact, ParseExactError};
+pub use instrument::{FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem, InstrumentRef, InstrumentSpec};
+pub use registry::{BUILTIN_FILES, DuplicateInstrument, Registry};
+pub use response::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse};
+pub use schema::SchemaKind;
+pub use score::{CategoryScore, Opportunity, OverallScore, ScoreReport};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

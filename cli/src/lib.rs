@@ -1,0 +1,362 @@
+//! `equity-assess`: validate, score and compare health-equity organizational self-assessments
+//! from the command line, for services in any language.
+//!
+//! Exit status: 0 success, 1 invalid input (a document or instrument with problems), 2 usage
+//! (bad arguments, unreadable files). Every failure is reported as one line per problem on
+//! standard error; the command never panics on any input.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod input;
+pub mod render;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use health_equity_assessment::{Instrument, Registry, ResponseError, SchemaKind, ValidatedResponse};
+use serde::Serialize;
+
+/// Validate, score and compare health-equity organizational self-assessments.
+///
+/// Documents are JSON; FILE may be `-` for standard input. Exit status: 0 success, 1 invalid
+/// input, 2 usage error.
+#[derive(Debug, Parser)]
+#[command(name = "equity-assess", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the built-in instruments.
+    Instruments {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a JSON Schema (draft 2020-12).
+    Schema {
+        /// Which document: instrument, response or score-report.
+        #[arg(value_parser = schema_names())]
+        kind: String,
+        /// With `response`: the schema for responses to this instrument only (ID@VERSION,
+        /// where VERSION is exact or a requirement such as `^1`).
+        #[arg(long, value_name = "ID@VERSION", conflicts_with = "instrument_file")]
+        instrument: Option<String>,
+        /// With `response`: the schema for responses to this instrument file.
+        #[arg(long, value_name = "PATH")]
+        instrument_file: Option<String>,
+    },
+    /// Check a response document; print every problem, one per line.
+    Validate {
+        /// The response document (`-` for standard input).
+        file: String,
+        /// Check against this instrument file instead of the built-in one the response names.
+        #[arg(long, value_name = "PATH")]
+        instrument_file: Option<String>,
+        /// Output format: text (problems on stderr) or json (a result object on stdout).
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Score a response document.
+    Score {
+        /// The response document (`-` for standard input).
+        file: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        /// Score with this instrument file instead of the built-in one the response names.
+        #[arg(long, value_name = "PATH")]
+        instrument_file: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Json,
+    Text,
+}
+
+fn schema_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(SchemaKind::ALL.iter().map(|k| k.name()))
+}
+
+/// How a command failed.
+enum Failure {
+    /// Bad arguments or unreadable files: exit 2.
+    Usage(String),
+    /// A document or instrument with problems: exit 1, one line each.
+    Invalid(Vec<String>),
+    /// Standard output went away (for example `| head`): stop quietly.
+    Closed,
+}
+
+impl From<input::InputError> for Failure {
+    fn from(e: input::InputError) -> Self {
+        Failure::Usage(e.to_string())
+    }
+}
+
+/// Runs the command with these arguments (the first is the program name) and returns the
+/// exit status.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    // A bug must still end in one line, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let _ = writeln!(io::stderr(), "equity-assess: internal error, please report it: {info}");
+    }));
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match execute(cli.command) {
+        Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            let _ = writeln!(io::stderr(), "equity-assess: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Invalid(lines)) => {
+            let mut err = io::stderr().lock();
+            for line in lines {
+                let _ = writeln!(err, "{line}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Instruments { format } => instruments(format),
+        Command::Schema { kind, instrument, instrument_file } => {
+            schema(&kind, instrument.as_deref(), instrument_file.as_deref())
+        }
+        Command::Validate { file, instrument_file, format } => validate(&file, instrument_file.as_deref(), format),
+        Command::Score { file, format, instrument_file } => score(&file, instrument_file.as_deref(), format),
+    }
+}
+
+/// Writes to standard output; a closed pipe ends the command quietly.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::Closed),
+        Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+fn emit_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(format!("cannot serialize: {e}")))?;
+    text.push('\n');
+    emit(&text)
+}
+
+#[derive(Serialize)]
+struct InstrumentListing<'a> {
+    id: &'a str,
+    version: String,
+    title: &'a str,
+    categories: usize,
+    items: usize,
+}
+
+fn instruments(format: ListFormat) -> Result<(), Failure> {
+    let listing: Vec<InstrumentListing<'_>> = Registry::builtin()
+        .iter()
+        .map(|i| InstrumentListing {
+            id: i.id(),
+            version: i.version().to_string(),
+            title: i.title(),
+            categories: i.categories().len(),
+            items: i.item_count(),
+        })
+        .collect();
+    match format {
+        ListFormat::Json => emit_json(&listing),
+        ListFormat::Text => {
+            let width = listing.iter().map(|l| l.id.len() + l.version.len() + 1).max().unwrap_or(0);
+            let text: String = listing
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}  {:>2} categories  {:>3} items  {}\n",
+                        render::pad(&format!("{}@{}", l.id, l.version), width),
+                        l.categories,
+                        l.items,
+                        l.title
+                    )
+                })
+                .collect();
+            emit(&text)
+        }
+    }
+}
+
+/// Loads `--instrument-file`, or `None` to use the registry.
+fn load_instrument_file(path: Option<&str>) -> Result<Option<Instrument>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let text = input::read_text(path, 16 << 20)?;
+    Instrument::from_json(&text).map(Some).map_err(|e| {
+        Failure::Invalid(e.problems().iter().map(|p| format!("{}: {p}", input::display_name(path))).collect())
+    })
+}
+
+/// Resolves `ID@VERSION` (exact version or requirement) in the built-in registry.
+fn lookup(spec: &str) -> Result<&'static Instrument, Failure> {
+    let registry = Registry::builtin();
+    let (id, version) = spec.split_once('@').unwrap_or((spec, "*"));
+    let found = match semver::Version::parse(version) {
+        Ok(v) => registry.get(id, &v),
+        Err(_) => match semver::VersionReq::parse(version) {
+            Ok(req) => registry.find(id, &req),
+            Err(e) => {
+                return Err(Failure::Usage(format!(
+                    "--instrument {spec}: {version:?} is neither a version nor a requirement: {e}"
+                )));
+            }
+        },
+    };
+    found.ok_or_else(|| {
+        let known: Vec<String> = registry.iter().map(|i| i.reference().to_string()).collect();
+        Failure::Usage(format!("--instrument {spec}: no such built-in instrument (known: {})", known.join(", ")))
+    })
+}
+
+fn schema(kind: &str, instrument: Option<&str>, instrument_file: Option<&str>) -> Result<(), Failure> {
+    let kind = SchemaKind::from_name(kind).ok_or_else(|| Failure::Usage(format!("unknown schema {kind:?}")))?;
+    let custom = load_instrument_file(instrument_file)?;
+    let instrument = match (&custom, instrument) {
+        (Some(i), _) => Some(i),
+        (None, Some(spec)) => Some(lookup(spec)?),
+        (None, None) => None,
+    };
+    match (kind, instrument) {
+        (SchemaKind::Response, Some(i)) => emit_json(&i.response_schema()),
+        (_, Some(_)) => Err(Failure::Usage(format!(
+            "--instrument and --instrument-file apply to the response schema only, not {}",
+            kind.name()
+        ))),
+        (kind, None) => emit(&kind.schema_text()),
+    }
+}
+
+/// Problem lines naming the file, as printed on standard error.
+fn problem_lines(path: &str, error: &ResponseError) -> Vec<String> {
+    let path = input::display_name(path);
+    error.problems().iter().map(|p| format!("{path}: {p}")).collect()
+}
+
+/// Reads and validates a response against the instrument file or the one it names.
+fn with_validated<T>(
+    path: &str,
+    instrument_file: Option<&str>,
+    then: impl FnOnce(Result<ValidatedResponse<'_>, ResponseError>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let custom = load_instrument_file(instrument_file)?;
+    let text = input::read_text(path, input::DEFAULT_MAX_BYTES)?;
+    match &custom {
+        Some(instrument) => then(instrument.validate_json(&text)),
+        None => then(Registry::builtin().validate_json(&text)),
+    }
+}
+
+#[derive(Serialize)]
+struct ValidationResult {
+    valid: bool,
+    instrument: Option<String>,
+    unanswered: Vec<String>,
+    problems: Vec<ProblemJson>,
+}
+
+#[derive(Serialize)]
+struct ProblemJson {
+    code: &'static str,
+    pointer: Option<String>,
+    message: String,
+}
+
+fn validate(path: &str, instrument_file: Option<&str>, format: ListFormat) -> Result<(), Failure> {
+    with_validated(path, instrument_file, |result| match (format, result) {
+        (ListFormat::Text, Ok(v)) => {
+            let missing: Vec<&str> = v.missing().map(|i| i.id.as_str()).collect();
+            let total = v.instrument().item_count();
+            let mut line = format!(
+                "{}: valid {} response from {} assessed {}; {} of {total} items answered",
+                input::display_name(path),
+                v.instrument().reference(),
+                v.organization().id,
+                v.assessed_on(),
+                total - missing.len()
+            );
+            if !missing.is_empty() {
+                line.push_str(&format!(" (unanswered: {})", missing.join(", ")));
+            }
+            line.push('\n');
+            emit(&line)
+        }
+        (ListFormat::Text, Err(e)) => Err(Failure::Invalid(problem_lines(path, &e))),
+        (ListFormat::Json, result) => {
+            let (valid, instrument, unanswered, problems) = match &result {
+                Ok(v) => (
+                    true,
+                    Some(v.instrument().reference().to_string()),
+                    v.missing().map(|i| i.id.clone()).collect(),
+                    Vec::new(),
+                ),
+                Err(e) => (
+                    false,
+                    None,
+                    Vec::new(),
+                    e.problems()
+                        .iter()
+                        .map(|p| ProblemJson {
+                            code: p.code(),
+                            pointer: p.pointer().map(str::to_owned),
+                            message: p.to_string(),
+                        })
+                        .collect(),
+                ),
+            };
+            emit_json(&ValidationResult { valid, instrument, unanswered, problems })?;
+            if valid { Ok(()) } else { Err(Failure::Invalid(Vec::new())) }
+        }
+    })
+}
+
+fn score(path: &str, instrument_file: Option<&str>, format: ReportFormat) -> Result<(), Failure> {
+    with_validated(path, instrument_file, |result| {
+        let validated = result.map_err(|e| Failure::Invalid(problem_lines(path, &e)))?;
+        let report = validated.score();
+        match format {
+            ReportFormat::Json => emit_json(&report),
+            ReportFormat::Text => emit(&render::score_text::render(&report, validated.instrument())),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,25 @@
+//! Human-readable renderings of reports. JSON output is the reports' own serde form.
+
+pub mod score_text;
+
+/// Pads `text` with spaces to `width` characters (counted as `char`s).
+pub(crate) fn pad(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    let mut out = String::with_capacity(width.max(len));
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+    out
+}
+
+/// Right-aligns `text` in `width` characters.
+pub(crate) fn pad_left(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    let mut out: String = std::iter::repeat_n(' ', width.saturating_sub(len)).collect();
+    out.push_str(text);
+    out
+}
+
+/// A percent for people: two decimals from the exact value, or an em dash when absent.
+pub(crate) fn percent(exact: Option<&health_equity_assessment::Exact>) -> String {
+    exact.map_or_else(|| "—".to_owned(), |p| format!("{}%", p.to_decimal_string(2)))
+}

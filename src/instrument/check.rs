@@ -1,0 +1,291 @@
+//! Checks an [`InstrumentSpec`] for problems that the JSON shape alone cannot catch: id
+//! syntax and uniqueness, references between parts, level bands covering 0..=100.
+
+use std::collections::HashMap;
+
+use super::error::InstrumentProblem;
+use super::spec::{CategoryRule, InstrumentSpec, LevelSet};
+use crate::Exact;
+use crate::json::{clip, push_index, push_token};
+
+/// Why `id` breaks the id syntax, or `None` when it is valid.
+///
+/// Ids are 1 to 64 lowercase ASCII letters and digits, separated by single `-` or `_`. ASCII
+/// only, so look-alike characters from other scripts can never pass as a known id.
+pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        return Some("it is empty");
+    }
+    if id.len() > 64 {
+        return Some("it is longer than 64 characters");
+    }
+    let bytes = id.as_bytes();
+    if !bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'_') {
+        return Some("only lowercase ASCII letters, digits, '-' and '_' are allowed");
+    }
+    let sep = |b: &u8| *b == b'-' || *b == b'_';
+    if bytes.first().is_some_and(sep) || bytes.last().is_some_and(sep) {
+        return Some("it must start and end with a letter or digit");
+    }
+    if bytes.windows(2).any(|w| sep(&w[0]) && sep(&w[1])) {
+        return Some("separators must not be doubled");
+    }
+    None
+}
+
+struct Checker<'a> {
+    problems: &'a mut Vec<InstrumentProblem>,
+    /// Pointers already reported by the loader: no second problem for the same value.
+    reported: Vec<String>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, problem: InstrumentProblem) {
+        if let Some(p) = problem.pointer()
+            && self.reported.iter().any(|r| r == p)
+        {
+            return;
+        }
+        self.problems.push(problem);
+    }
+
+    fn id(&mut self, pointer: String, what: &'static str, id: &str) -> bool {
+        match id_problem(id) {
+            None => true,
+            Some(reason) => {
+                self.push(InstrumentProblem::InvalidId { pointer, what, id: clip(id), reason });
+                false
+            }
+        }
+    }
+
+    fn text(&mut self, pointer: String, text: &str) {
+        if text.trim().is_empty() {
+            self.push(InstrumentProblem::InvalidValue { pointer, message: "must not be empty".to_owned() });
+        }
+    }
+
+    /// Records `id` at `pointer`; reports a duplicate naming the first use.
+    fn unique<'s>(&mut self, seen: &mut HashMap<&'s str, String>, id: &'s str, pointer: String, what: &'static str) {
+        if id.is_empty() {
+            return;
+        }
+        if let Some(first) = seen.get(id) {
+            let first = first.clone();
+            self.push(InstrumentProblem::DuplicateId { pointer, what, id: clip(id), first });
+        } else {
+            seen.insert(id, pointer);
+        }
+    }
+}
+
+/// Appends to `problems` everything wrong with `spec` beyond its JSON shape.
+pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>) {
+    let reported = problems.iter().filter_map(|p| p.pointer().map(str::to_owned)).collect();
+    let mut c = Checker { problems, reported };
+
+    c.id("/id".to_owned(), "instrument", &spec.id);
+    c.text("/title".to_owned(), &spec.title);
+    c.text("/publisher".to_owned(), &spec.publisher);
+
+    // Scales and their options.
+    let mut scale_ids = HashMap::new();
+    for (s, scale) in spec.scales.iter().enumerate() {
+        let at = push_index("/scales", s);
+        if c.id(push_token(&at, "id"), "scale", &scale.id) {
+            c.unique(&mut scale_ids, &scale.id, push_token(&at, "id"), "scale");
+        }
+        let mut option_ids = HashMap::new();
+        for (o, option) in scale.options.iter().enumerate() {
+            let oat = push_index(&push_token(&at, "options"), o);
+            if c.id(push_token(&oat, "id"), "option", &option.id) {
+                c.unique(&mut option_ids, &option.id, push_token(&oat, "id"), "option");
+            }
+            c.text(push_token(&oat, "label"), &option.label);
+            let reason = match (option.excluded, option.points) {
+                (true, Some(_)) => Some("an excluded option has no points: remove \"points\" or \"excluded\""),
+                (false, None) => Some("a scored option needs \"points\" (or \"excluded\": true)"),
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                c.push(InstrumentProblem::OptionPoints {
+                    pointer: oat,
+                    scale: clip(&scale.id),
+                    option: clip(&option.id),
+                    reason,
+                });
+            }
+        }
+        if !scale.options.iter().any(|o| !o.excluded && o.points.is_some()) {
+            c.push(InstrumentProblem::NoScoredOption { pointer: push_token(&at, "options"), scale: clip(&scale.id) });
+        }
+    }
+    let known_scales = spec.scales.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
+
+    // Stages, when the category rule has them.
+    let stages: Option<Vec<&str>> = match &spec.scoring.category.rule {
+        CategoryRule::Cumulative { stages } => {
+            let mut seen = HashMap::new();
+            for (i, stage) in stages.iter().enumerate() {
+                let at = push_index("/scoring/category/rule/stages", i);
+                if c.id(push_token(&at, "id"), "stage", &stage.id) {
+                    c.unique(&mut seen, &stage.id, push_token(&at, "id"), "stage");
+                }
+                c.text(push_token(&at, "label"), &stage.label);
+            }
+            if stages.is_empty() {
+                c.push(InstrumentProblem::InvalidValue {
+                    pointer: "/scoring/category/rule/stages".to_owned(),
+                    message: "a cumulative rule needs at least one stage".to_owned(),
+                });
+            }
+            Some(stages.iter().map(|s| s.id.as_str()).collect())
+        }
+        _ => None,
+    };
+
+    // Categories and items.
+    if spec.categories.is_empty() && !c.reported.iter().any(|p| p == "/categories") {
+        c.push(InstrumentProblem::NoCategories { pointer: "/categories".to_owned() });
+    }
+    let mut category_ids = HashMap::new();
+    let mut item_ids = HashMap::new();
+    for (k, category) in spec.categories.iter().enumerate() {
+        let at = push_index("/categories", k);
+        let category_ok = c.id(push_token(&at, "id"), "category", &category.id);
+        if category_ok {
+            c.unique(&mut category_ids, &category.id, push_token(&at, "id"), "category");
+        }
+        c.text(push_token(&at, "title"), &category.title);
+        if category.items.is_empty() && !c.reported.iter().any(|p| *p == push_token(&at, "items")) {
+            c.push(InstrumentProblem::EmptyCategory {
+                pointer: push_token(&at, "items"),
+                category: clip(&category.id),
+            });
+        }
+        for (i, item) in category.items.iter().enumerate() {
+            let iat = push_index(&push_token(&at, "items"), i);
+            let id_at = push_token(&iat, "id");
+            match item.id.split_once('.') {
+                Some((prefix, slug)) if prefix == category.id && c.id(id_at.clone(), "item", slug) => {
+                    c.unique(&mut item_ids, &item.id, id_at, "item");
+                }
+                _ if item.id.is_empty() => {
+                    c.id(id_at, "item", "");
+                }
+                _ if category_ok => c.push(InstrumentProblem::ItemIdPrefix {
+                    pointer: id_at,
+                    item: clip(&item.id),
+                    category: category.id.clone(),
+                }),
+                _ => {}
+            }
+            c.text(push_token(&iat, "text"), &item.text);
+            if !item.scale.is_empty() && !spec.scales.iter().any(|s| s.id == item.scale) {
+                c.push(InstrumentProblem::UnknownScale {
+                    pointer: push_token(&iat, "scale"),
+                    item: clip(&item.id),
+                    scale: clip(&item.scale),
+                    known: known_scales.clone(),
+                });
+            }
+            let stage_problem = match (&stages, &item.stage) {
+                (Some(_), None) => Some("the cumulative rule needs a \"stage\" on every item".to_owned()),
+                (Some(stages), Some(stage)) if !stages.contains(&stage.as_str()) => {
+                    Some(format!("unknown stage {:?} (stages: {})", clip(stage), stages.join(", ")))
+                }
+                (None, Some(stage)) => Some(format!(
+                    "stage {:?} is set but the category rule {:?} has no stages",
+                    clip(stage),
+                    spec.scoring.category.rule.kind()
+                )),
+                _ => None,
+            };
+            if let Some(reason) = stage_problem {
+                c.push(InstrumentProblem::Stage { pointer: push_token(&iat, "stage"), item: clip(&item.id), reason });
+            }
+        }
+    }
+
+    // Level sets and the references to them.
+    let mut set_ids = HashMap::new();
+    for (s, set) in spec.scoring.level_sets.iter().enumerate() {
+        let at = push_index("/scoring/level_sets", s);
+        if c.id(push_token(&at, "id"), "level set", &set.id) {
+            c.unique(&mut set_ids, &set.id, push_token(&at, "id"), "level set");
+        }
+        check_bands(&mut c, set, &at);
+    }
+    let level_sets_unreadable = c.reported.iter().any(|p| p.starts_with("/scoring/level_sets"));
+    let known_sets = spec.scoring.level_sets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
+    for (pointer, set) in [
+        ("/scoring/category/levels", &spec.scoring.category.levels),
+        ("/scoring/overall/levels", &spec.scoring.overall.levels),
+    ] {
+        if !level_sets_unreadable && !spec.scoring.level_sets.iter().any(|s| s.id == *set) {
+            c.push(InstrumentProblem::UnknownLevelSet {
+                pointer: pointer.to_owned(),
+                set: clip(set),
+                known: known_sets.clone(),
+            });
+        }
+    }
+}
+
+fn check_bands(c: &mut Checker<'_>, set: &LevelSet, at: &str) {
+    let levels_at = push_token(at, "levels");
+    let Some(first) = set.levels.first() else {
+        c.push(InstrumentProblem::NoLevels { pointer: levels_at, set: clip(&set.id) });
+        return;
+    };
+    let mut seen = HashMap::new();
+    for (l, level) in set.levels.iter().enumerate() {
+        let lat = push_index(&levels_at, l);
+        if c.id(push_token(&lat, "id"), "level", &level.id) {
+            c.unique(&mut seen, &level.id, push_token(&lat, "id"), "level");
+        }
+        c.text(push_token(&lat, "label"), &level.label);
+        if level.min_percent < Exact::zero() || level.min_percent > Exact::from(100) {
+            c.push(InstrumentProblem::BandOutOfRange {
+                pointer: push_token(&lat, "min_percent"),
+                set: clip(&set.id),
+                level: clip(&level.id),
+                min: level.min_percent.to_string(),
+            });
+        }
+    }
+    if !first.min_percent.is_zero() {
+        c.push(InstrumentProblem::BandsNotFromZero {
+            pointer: push_token(&push_index(&levels_at, 0), "min_percent"),
+            set: clip(&set.id),
+            level: clip(&first.id),
+            min: first.min_percent.to_string(),
+        });
+    }
+    for (l, pair) in set.levels.windows(2).enumerate() {
+        if pair[1].min_percent <= pair[0].min_percent {
+            c.push(InstrumentProblem::BandsNotIncreasing {
+                pointer: push_token(&push_index(&levels_at, l + 1), "min_percent"),
+                set: clip(&set.id),
+                level: clip(&pair[1].id),
+                min: pair[1].min_percent.to_string(),
+                previous: pair[0].min_percent.to_string(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_problem;
+
+    #[test]
+    fn id_syntax() {
+        for ok in ["heoa", "data-collection", "not_started", "a1", "0", "ihi-five-component"] {
+            assert_eq!(id_problem(ok), None, "{ok}");
+        }
+        for bad in ["", "Heoa", "a b", "-a", "a-", "a--b", "a_-b", "dаta", "a.b", &"x".repeat(65)] {
+            assert!(id_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Instruments as data: the file format, its checks, and the checked [`Instrument`].
+//!
+//! An instrument file (format version [`FORMAT_VERSION`]) names its response scales, its
+//! ordered categories of items, and its scoring: a category rule, an overall rule, and level
+//! sets (bands on a percent). See [`InstrumentSpec`] for every field and `assessments/` for the
+//! built-in files.
+
+mod check;
+mod error;
+mod load;
+mod spec;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use schemars::JsonSchema;
+use semver::Version;
+use serde::{Deserialize, Serialize};
+
+pub use error::{InstrumentError, InstrumentProblem};
+pub use spec::{
+    Category, CategoryRule, CategoryScoring, Extensions, InstrumentSpec, Item, Level, LevelSet, OverallRule,
+    OverallScoring, Provenance, Scale, ScaleOption, Scoring, Source, Stage,
+};
+
+pub(crate) use check::id_problem;
+
+/// The newest instrument file format this crate reads (the `format_version` field).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Size limits applied while loading an instrument file.
+pub(crate) mod limits {
+    /// Categories in one instrument.
+    pub(crate) const CATEGORIES: usize = 1_000;
+    /// Items in one category.
+    pub(crate) const ITEMS: usize = 10_000;
+    /// Scales in one instrument.
+    pub(crate) const SCALES: usize = 100;
+    /// Options in one scale.
+    pub(crate) const OPTIONS: usize = 100;
+    /// Any other list (sources, level sets, levels, stages).
+    pub(crate) const LIST: usize = 1_000;
+}
+
+/// Names one version of one instrument: `{"id": "heoa", "version": "1.0.0"}`, written
+/// `heoa@1.0.0`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct InstrumentRef {
+    /// The instrument id.
+    pub id: String,
+    /// The exact instrument version.
+    #[schemars(
+        with = "String",
+        regex(pattern = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+    )]
+    pub version: Version,
+}
+
+impl InstrumentRef {
+    /// A reference to `id` at `version`.
+    #[must_use]
+    pub fn new(id: impl Into<String>, version: Version) -> Self {
+        InstrumentRef { id: id.into(), version }
+    }
+}
+
+impl fmt::Display for InstrumentRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.id, self.version)
+    }
+}
+
+/// A checked instrument: its file content plus lookup tables for validation and scoring.
+///
+/// Build one with [`from_json`](Self::from_json) or [`from_spec`](Self::from_spec), or take a
+/// built-in one from the [`Registry`](crate::Registry). It serializes to, and deserializes from,
+/// the instrument file format (deserializing runs the same checks).
+///
+/// ```
+/// use health_equity_assessment::Registry;
+///
+/// let heoa = Registry::builtin().latest("heoa").unwrap();
+/// assert_eq!(heoa.categories().len(), 7);
+/// assert_eq!(heoa.item_count(), 33);
+/// let (category, item) = heoa.item("data-validation.targets-set").unwrap();
+/// assert_eq!(category.id, "data-validation");
+/// assert!(item.text.contains("targets"));
+/// ```
+#[derive(Clone)]
+pub struct Instrument {
+    spec: InstrumentSpec,
+    index: Index,
+}
+
+/// Lookup tables derived from the spec once, at load.
+#[derive(Clone)]
+pub(crate) struct Index {
+    /// Every item in instrument order.
+    pub(crate) items: Vec<ItemEntry>,
+    item_ids: HashMap<Box<str>, usize>,
+    category_ids: HashMap<Box<str>, usize>,
+    /// Range of `items` per category.
+    pub(crate) category_items: Vec<Range<usize>>,
+    pub(crate) scales: Vec<ScaleEntry>,
+    pub(crate) category_levels: usize,
+    pub(crate) overall_levels: usize,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct ItemEntry {
+    pub(crate) category: usize,
+    pub(crate) position: usize,
+    pub(crate) scale: usize,
+    /// Stage index for the cumulative rule.
+    pub(crate) stage: Option<usize>,
+}
+
+#[derive(Clone)]
+pub(crate) struct ScaleEntry {
+    /// The highest points of any scored option: an item is met at this value.
+    pub(crate) top: u32,
+    /// `None` for excluded options.
+    pub(crate) points: Vec<Option<u32>>,
+}
+
+impl Instrument {
+    /// Parses and checks an instrument file, reporting every problem found.
+    ///
+    /// # Errors
+    /// [`InstrumentError`] listing each problem with its JSON Pointer: invalid JSON, duplicate
+    /// keys, unknown or missing fields, wrong types, bad semver, a newer `format_version`,
+    /// invalid or duplicate ids, unknown scales or level sets, empty categories, bands that do
+    /// not start at 0 or do not increase, and more (see [`InstrumentProblem`]).
+    ///
+    /// ```
+    /// use health_equity_assessment::Instrument;
+    ///
+    /// let text = include_str!("../../assessments/heoa/1.0.0.json");
+    /// let heoa = Instrument::from_json(text)?;
+    /// assert_eq!(heoa.reference().to_string(), "heoa@1.0.0");
+    /// # Ok::<(), health_equity_assessment::InstrumentError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, InstrumentError> {
+        let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(|e| InstrumentError {
+            instrument: None,
+            problems: vec![InstrumentProblem::Syntax { line: e.line(), column: e.column(), message: e.to_string() }],
+        })?;
+        let mut walker = load::Walker::default();
+        walker.problems.extend(
+            duplicates
+                .into_iter()
+                .map(|(pointer, key)| InstrumentProblem::DuplicateKey { pointer, key: crate::json::clip(&key) }),
+        );
+        let spec = load::read(&value, &mut walker);
+        let mut problems = walker.problems;
+        match spec {
+            Some(spec) => Self::checked(spec, problems),
+            None => {
+                problems.dedup();
+                Err(InstrumentError { instrument: None, problems })
+            }
+        }
+    }
+
+    /// Checks an instrument built in code.
+    ///
+    /// # Errors
+    /// [`InstrumentError`] as for [`from_json`](Self::from_json), without the JSON-level
+    /// problems.
+    pub fn from_spec(spec: InstrumentSpec) -> Result<Self, InstrumentError> {
+        let mut problems = Vec::new();
+        if spec.format_version == 0 || spec.format_version > FORMAT_VERSION {
+            problems.push(InstrumentProblem::InvalidValue {
+                pointer: "/format_version".to_owned(),
+                message: format!(
+                    "format_version {} is not supported (this crate reads {FORMAT_VERSION})",
+                    spec.format_version
+                ),
+            });
+        }
+        Self::checked(spec, problems)
+    }
+
+    fn checked(spec: InstrumentSpec, mut problems: Vec<InstrumentProblem>) -> Result<Self, InstrumentError> {
+        check::check(&spec, &mut problems);
+        if problems.is_empty()
+            && let Some(index) = Index::build(&spec)
+        {
+            return Ok(Instrument { spec, index });
+        }
+        let instrument =
+            (!spec.id.is_empty() && id_problem(&spec.id).is_none()).then(|| format!("{}@{}", spec.id, spec.version));
+        Err(InstrumentError { instrument, problems })
+    }
+
+    /// The file content.
+    #[must_use]
+    pub fn spec(&self) -> &InstrumentSpec {
+        &self.spec
+    }
+
+    /// The instrument id.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The instrument version.
+    #[must_use]
+    pub fn version(&self) -> &Version {
+        &self.spec.version
+    }
+
+    /// `id@version`.
+    #[must_use]
+    pub fn reference(&self) -> InstrumentRef {
+        InstrumentRef::new(self.spec.id.clone(), self.spec.version.clone())
+    }
+
+    /// The title.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        &self.spec.title
+    }
+
+    /// The categories in order.
+    #[must_use]
+    pub fn categories(&self) -> &[Category] {
+        &self.spec.categories
+    }
+
+    /// The scales.
+    #[must_use]
+    pub fn scales(&self) -> &[Scale] {
+        &self.spec.scales
+    }
+
+    /// The scoring rules and level sets.
+    #[must_use]
+    pub fn scoring(&self) -> &Scoring {
+        &self.spec.scoring
+    }
+
+    /// The number of items over all categories.
+    #[must_use]
+    pub fn item_count(&self) -> usize {
+        self.index.items.len()
+    }
+
+    /// The category with this id.
+    #[must_use]
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.index.category_ids.get(id).and_then(|&k| self.spec.categories.get(k))
+    }
+
+    /// The item with this id and its category.
+    #[must_use]
+    pub fn item(&self, id: &str) -> Option<(&Category, &Item)> {
+        let entry = self.index.items.get(*self.index.item_ids.get(id)?)?;
+        let category = self.spec.categories.get(entry.category)?;
+        Some((category, category.items.get(entry.position)?))
+    }
+
+    /// The scale answering an item.
+    #[must_use]
+    pub fn scale_of(&self, item: &Item) -> Option<&Scale> {
+        self.spec.scales.iter().find(|s| s.id == item.scale)
+    }
+
+    /// Items in instrument order, each with its category.
+    pub fn items(&self) -> impl Iterator<Item = (&Category, &Item)> {
+        self.spec.categories.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)))
+    }
+
+    /// The level set banding category percents.
+    #[must_use]
+    pub fn category_levels(&self) -> &LevelSet {
+        &self.spec.scoring.level_sets[self.index.category_levels]
+    }
+
+    /// The level set banding the overall percent.
+    #[must_use]
+    pub fn overall_levels(&self) -> &LevelSet {
+        &self.spec.scoring.level_sets[self.index.overall_levels]
+    }
+
+    pub(crate) fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Global index of an item id (instrument order).
+    pub(crate) fn item_index(&self, id: &str) -> Option<usize> {
+        self.index.item_ids.get(id).copied()
+    }
+
+    /// Index of a category id.
+    pub(crate) fn category_index(&self, id: &str) -> Option<usize> {
+        self.index.category_ids.get(id).copied()
+    }
+
+    /// The option index of `option` in the scale of item `item` (global index).
+    pub(crate) fn option_index(&self, item: usize, option: &str) -> Option<usize> {
+        let scale = self.spec.scales.get(self.index.items.get(item)?.scale)?;
+        scale.options.iter().position(|o| o.id == option)
+    }
+
+    /// The item at a global index with its category.
+    pub(crate) fn item_at(&self, item: usize) -> Option<(&Category, &Item)> {
+        let entry = self.index.items.get(item)?;
+        let category = self.spec.categories.get(entry.category)?;
+        Some((category, category.items.get(entry.position)?))
+    }
+}
+
+impl Index {
+    /// Builds the tables; `None` only if the spec was not checked (a reference is dangling).
+    fn build(spec: &InstrumentSpec) -> Option<Index> {
+        let scale_pos = |id: &str| spec.scales.iter().position(|s| s.id == id);
+        let stages = match &spec.scoring.category.rule {
+            CategoryRule::Cumulative { stages } => Some(stages),
+            _ => None,
+        };
+        let mut items = Vec::new();
+        let mut item_ids = HashMap::new();
+        let mut category_ids = HashMap::new();
+        let mut category_items = Vec::new();
+        for (k, category) in spec.categories.iter().enumerate() {
+            category_ids.insert(category.id.clone().into_boxed_str(), k);
+            let start = items.len();
+            for (position, item) in category.items.iter().enumerate() {
+                let stage = match (stages, &item.stage) {
+                    (Some(stages), Some(stage)) => Some(stages.iter().position(|s| s.id == *stage)?),
+                    _ => None,
+                };
+                item_ids.insert(item.id.clone().into_boxed_str(), items.len());
+                items.push(ItemEntry { category: k, position, scale: scale_pos(&item.scale)?, stage });
+            }
+            category_items.push(start..items.len());
+        }
+        let scales = spec
+            .scales
+            .iter()
+            .map(|s| {
+                let points: Vec<Option<u32>> =
+                    s.options.iter().map(|o| if o.excluded { None } else { o.points }).collect();
+                Some(ScaleEntry { top: points.iter().flatten().copied().max()?, points })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let set = |id: &str| spec.scoring.level_sets.iter().position(|s| s.id == id);
+        Some(Index {
+            items,
+            item_ids,
+            category_ids,
+            category_items,
+            scales,
+            category_levels: set(&spec.scoring.category.levels)?,
+            overall_levels: set(&spec.scoring.overall.levels)?,
+        })
+    }
+}
+
+impl fmt::Debug for Instrument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Instrument")
+            .field("id", &self.spec.id)
+            .field("version", &self.spec.version.to_string())
+            .field("categories", &self.spec.categories.len())
+            .field("items", &self.index.items.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Instrument {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+impl Serialize for Instrument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.spec.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Instrument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spec = InstrumentSpec::deserialize(deserializer)?;
+        Instrument::from_spec(spec).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Instrument {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        InstrumentSpec::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        InstrumentSpec::json_schema(generator)
+    }
+}

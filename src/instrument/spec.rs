@@ -1,0 +1,329 @@
+//! The instrument file format: plain data with public fields, exactly as written in
+//! `assessments/<id>/<version>.json`. [`Instrument`](super::Instrument) is the checked form.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use semver::Version;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Exact;
+
+/// Free-form data carried through unchanged: the crate keeps it and never interprets it.
+pub type Extensions = BTreeMap<String, Value>;
+
+/// An instrument file, as written: format version, identity, provenance, response scales,
+/// ordered categories of items, and the scoring rules.
+///
+/// Load a file with [`Instrument::from_json`](super::Instrument::from_json), which checks it and
+/// reports every problem; this type alone is unchecked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Instrument")]
+#[non_exhaustive]
+pub struct InstrumentSpec {
+    /// The version of this file's JSON shape (owned by the crate, separate from `version`).
+    /// This crate reads format version [`FORMAT_VERSION`](super::FORMAT_VERSION).
+    pub format_version: u32,
+    /// Stable identifier, lowercase ASCII letters and digits separated by `-` or `_`, e.g. `heoa`.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// The instrument's own semantic version. A change that can alter a score for the same
+    /// answers is a new major version; wording fixes are patches.
+    #[schemars(
+        with = "String",
+        regex(pattern = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+    )]
+    pub version: Version,
+    /// Human-readable title.
+    pub title: String,
+    /// Who publishes the instrument (or this edition of it).
+    pub publisher: String,
+    /// What the instrument is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub description: Option<String>,
+    /// Where the content comes from and what is verified.
+    pub provenance: Provenance,
+    /// Response scales shared by the items.
+    pub scales: Vec<Scale>,
+    /// Ordered categories (or components, domains), each with ordered items.
+    pub categories: Vec<Category>,
+    /// How answers become category and overall scores and levels.
+    pub scoring: Scoring,
+    /// Data kept and ignored by the crate.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: Extensions,
+}
+
+/// Where an instrument's content comes from, and which parts are verified against a source
+/// and which are this project's own wording or defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Provenance {
+    /// Public sources consulted.
+    pub sources: Vec<Source>,
+    /// Statements about the instrument that the sources verify.
+    pub verified: Vec<String>,
+    /// What is this project's own: wording, scales, thresholds.
+    pub original: Vec<String>,
+    /// Anything else a reader should know (licensing, lineage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub notes: Option<String>,
+}
+
+/// One public source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Source {
+    /// Address of the source.
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// What it supports in this instrument.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub supports: Option<String>,
+}
+
+/// A response scale: ordered options. Options with `points` are scored; options flagged
+/// `excluded` (such as "not applicable") leave an item out of the numerator and denominator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Scale {
+    /// Identifier that items refer to.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub label: Option<String>,
+    /// Options in display order.
+    pub options: Vec<ScaleOption>,
+}
+
+/// One answer option of a scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ScaleOption {
+    /// Identifier written in responses, e.g. `in_progress`.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// Human-readable label.
+    pub label: String,
+    /// Points earned; required unless `excluded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "u32")]
+    pub points: Option<u32>,
+    /// The option takes the item out of scoring (e.g. not applicable); it has no points.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub excluded: bool,
+    /// What the option means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub description: Option<String>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// A category (component, domain) and its ordered items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Category {
+    /// Identifier, e.g. `data-collection`.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// Human-readable title.
+    pub title: String,
+    /// What the category covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub description: Option<String>,
+    /// Items (key activities, elements) in order.
+    pub items: Vec<Item>,
+    /// Data kept and ignored by the crate.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: Extensions,
+}
+
+/// One item (key activity, element, indicator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Item {
+    /// Identifier `<category-id>.<slug>`, unique in the instrument and never reused for a
+    /// different question.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\.[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 129))]
+    pub id: String,
+    /// The statement the organization rates.
+    pub text: String,
+    /// The id of the scale answering this item.
+    pub scale: String,
+    /// For the `cumulative` rule: the id of the stage this item belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub stage: Option<String>,
+    /// Guidance for the person answering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub description: Option<String>,
+    /// Data kept and ignored by the crate.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: Extensions,
+}
+
+/// How categories and the whole instrument are scored and which levels they reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Scoring {
+    /// The rule for every category and the level set its percent is banded with.
+    pub category: CategoryScoring,
+    /// The rule combining category results and the level set for the overall percent.
+    pub overall: OverallScoring,
+    /// Named sets of levels (bands on a percent from 0 to 100).
+    pub level_sets: Vec<LevelSet>,
+}
+
+/// The category rule and the level set for category percents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CategoryScoring {
+    /// How a category's answers become points out of a maximum.
+    pub rule: CategoryRule,
+    /// The id of the level set banding the category percent.
+    pub levels: String,
+}
+
+/// The overall rule and the level set for the overall percent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OverallScoring {
+    /// How category results combine.
+    pub rule: OverallRule,
+    /// The id of the level set banding the overall percent.
+    pub levels: String,
+}
+
+/// How a category's answers become `points` out of `max_points`; its percent is
+/// `100 × points / max_points`.
+///
+/// In every rule an item is *met* when its answer is worth the top points of its scale, an item
+/// answered with an `excluded` option does not count, and an unanswered item counts as unmet
+/// with zero points: leaving items blank never raises a score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum CategoryRule {
+    /// Points are the sum of the answers' points; the maximum is the sum of the top points of
+    /// the applicable items (HEOA, IHI).
+    PercentOfMax,
+    /// The category earns `points` only when every applicable item is met, else 0
+    /// (CMS Hospital Commitment to Health Equity domains).
+    AllOf {
+        /// Points for a fully met category.
+        points: u32,
+    },
+    /// Items belong to ordered stages; the category reaches a stage only when every item of
+    /// that stage and of all earlier stages is met. Points are the number of stages reached,
+    /// out of the number of stages (AHA-style cumulative staging, no partial credit).
+    Cumulative {
+        /// Stages in order, lowest first.
+        stages: Vec<Stage>,
+    },
+}
+
+impl CategoryRule {
+    /// The rule's `kind` as written in the file.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CategoryRule::PercentOfMax => "percent_of_max",
+            CategoryRule::AllOf { .. } => "all_of",
+            CategoryRule::Cumulative { .. } => "cumulative",
+        }
+    }
+}
+
+/// A stage of the `cumulative` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Stage {
+    /// Identifier that items refer to.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// Human-readable label.
+    pub label: String,
+}
+
+/// How category results combine into the overall result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum OverallRule {
+    /// The mean of the category percents that exist (categories weigh the same; a category
+    /// whose items are all not applicable has no percent and is left out).
+    MeanOfCategoryPercents,
+    /// `100 × Σ points / Σ max_points` over the categories that have a percent (for example
+    /// HCHE: domains met out of five).
+    SumOfCategoryPoints,
+}
+
+impl OverallRule {
+    /// The rule's `kind` as written in the file.
+    #[must_use]
+    pub fn kind(self) -> &'static str {
+        match self {
+            OverallRule::MeanOfCategoryPercents => "mean_of_category_percents",
+            OverallRule::SumOfCategoryPoints => "sum_of_category_points",
+        }
+    }
+}
+
+/// A named set of levels: bands on a percent, lowest first.
+///
+/// Level `i` covers `[min_percent_i, min_percent_{i+1})` and the last level covers
+/// `[min_percent_last, 100]`. The first band starts at 0 and bounds strictly increase, so the
+/// bands cover 0..=100 exactly once. Comparison is exact (rational), never in floats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LevelSet {
+    /// Identifier that `scoring.category.levels` and `scoring.overall.levels` refer to.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// The levels, lowest first.
+    pub levels: Vec<Level>,
+}
+
+/// One maturity level (band).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Level {
+    /// Identifier written in reports, e.g. `developing`.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
+    pub id: String,
+    /// Human-readable label.
+    pub label: String,
+    /// Inclusive lower bound of the band, an exact number from 0 to 100 (`25`, `"62.5"`,
+    /// `"200/3"`; JSON floats are refused).
+    pub min_percent: Exact,
+    /// What the level means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub description: Option<String>,
+}

@@ -1,0 +1,138 @@
+//! Instruments by id and version: the built-in ones, embedded in the crate, plus any loaded at
+//! run time.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use semver::{Version, VersionReq};
+
+use crate::instrument::{Instrument, InstrumentRef};
+
+/// The instrument files embedded in the crate, by path under `assessments/`.
+///
+/// Every file under `assessments/` must be listed here (a test checks), and every entry must
+/// load without problems (another test checks), so [`Registry::builtin`] cannot fail.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("heoa/1.0.0.json", include_str!("../assessments/heoa/1.0.0.json")),
+    ("ihi-five-component/1.0.0.json", include_str!("../assessments/ihi-five-component/1.0.0.json")),
+];
+
+/// A set of instruments, at most one per id and exact version, iterated by id then version.
+///
+/// ```
+/// use health_equity_assessment::Registry;
+/// use semver::{Version, VersionReq};
+///
+/// let registry = Registry::builtin();
+/// let exact = registry.get("heoa", &Version::new(1, 0, 0)).unwrap();
+/// let newest_1x = registry.find("heoa", &VersionReq::parse("^1").unwrap()).unwrap();
+/// assert_eq!(exact.version(), newest_1x.version());
+/// assert!(registry.get("heoa", &Version::new(9, 0, 0)).is_none());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    instruments: BTreeMap<String, BTreeMap<Version, Instrument>>,
+}
+
+/// Returned by [`Registry::insert`] when the registry already holds that id and version.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the registry already holds instrument {instrument}")]
+pub struct DuplicateInstrument {
+    /// The instrument that was not inserted.
+    pub instrument: InstrumentRef,
+}
+
+impl DuplicateInstrument {
+    /// The stable code of this error: `duplicate_instrument`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        "duplicate_instrument"
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    #[must_use]
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    /// The built-in instruments, parsed once on first use.
+    #[must_use]
+    pub fn builtin() -> &'static Registry {
+        static BUILTIN: OnceLock<Registry> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let mut registry = Registry::new();
+            for (path, text) in BUILTIN_FILES {
+                // The tests load every built-in file, so a failure here is a build defect.
+                match Instrument::from_json(text) {
+                    Ok(instrument) => {
+                        let _ = registry.insert(instrument);
+                    }
+                    Err(e) => unreachable!("built-in instrument {path} is invalid: {e}"),
+                }
+            }
+            registry
+        })
+    }
+
+    /// Adds an instrument.
+    ///
+    /// # Errors
+    /// [`DuplicateInstrument`] when the same id and version is already present (instruments are
+    /// immutable once released: a changed file needs a new version).
+    pub fn insert(&mut self, instrument: Instrument) -> Result<(), DuplicateInstrument> {
+        let versions = self.instruments.entry(instrument.id().to_owned()).or_default();
+        if versions.contains_key(instrument.version()) {
+            return Err(DuplicateInstrument { instrument: instrument.reference() });
+        }
+        versions.insert(instrument.version().clone(), instrument);
+        Ok(())
+    }
+
+    /// The instrument with this id and exact version.
+    #[must_use]
+    pub fn get(&self, id: &str, version: &Version) -> Option<&Instrument> {
+        self.instruments.get(id)?.get(version)
+    }
+
+    /// The instrument a reference names.
+    #[must_use]
+    pub fn resolve(&self, reference: &InstrumentRef) -> Option<&Instrument> {
+        self.get(&reference.id, &reference.version)
+    }
+
+    /// The highest version of `id` matching `requirement`.
+    #[must_use]
+    pub fn find(&self, id: &str, requirement: &VersionReq) -> Option<&Instrument> {
+        self.instruments.get(id)?.iter().rev().find(|(v, _)| requirement.matches(v)).map(|(_, i)| i)
+    }
+
+    /// The highest version of `id`.
+    #[must_use]
+    pub fn latest(&self, id: &str) -> Option<&Instrument> {
+        self.instruments.get(id)?.values().next_back()
+    }
+
+    /// The versions held for `id`, lowest first.
+    pub fn versions(&self, id: &str) -> impl Iterator<Item = &Version> {
+        self.instruments.get(id).into_iter().flat_map(BTreeMap::keys)
+    }
+
+    /// Every instrument, by id then version.
+    pub fn iter(&self) -> impl Iterator<Item = &Instrument> {
+        self.instruments.values().flat_map(BTreeMap::values)
+    }
+
+    /// The number of instruments.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.instruments.values().map(BTreeMap::len).sum()
+    }
+
+    /// Whether the registry is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.instruments.is_empty()
+    }
+}

@@ -1,0 +1,246 @@
+//! Problems found in a response document.
+
+use std::fmt;
+
+/// One problem in a response document. Every variant names where it is (a JSON Pointer such as
+/// `/answers/data-collection.sogi`, RFC 6901) and the bad value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResponseProblem {
+    /// The text is not JSON.
+    #[error("line {line}, column {column}: not valid JSON: {message}")]
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser found.
+        message: String,
+    },
+    /// A field the response format does not have.
+    #[error("{pointer}: unknown field {field:?} (put extra data under \"extensions\")")]
+    UnknownField {
+        /// The object holding the field.
+        pointer: String,
+        /// The field name.
+        field: String,
+    },
+    /// A required field is absent.
+    #[error("{pointer}: missing required field {field:?}")]
+    MissingField {
+        /// The object lacking the field.
+        pointer: String,
+        /// The field name.
+        field: String,
+    },
+    /// A key appears twice in one object; JSON parsers silently keep one of them, so the
+    /// document is ambiguous.
+    #[error("{pointer}: key {key:?} appears more than once")]
+    DuplicateKey {
+        /// The object holding the key.
+        pointer: String,
+        /// The repeated key.
+        key: String,
+    },
+    /// A value of the wrong type or shape.
+    #[error("{pointer}: {message}")]
+    InvalidValue {
+        /// Where.
+        pointer: String,
+        /// What is wrong, naming the value found.
+        message: String,
+    },
+    /// `assessed_on` is not an ISO 8601 calendar date `YYYY-MM-DD`.
+    #[error("{pointer}: {value:?} is not a calendar date YYYY-MM-DD: {reason}")]
+    MalformedDate {
+        /// Where.
+        pointer: String,
+        /// The text found.
+        value: String,
+        /// Why it is not a date.
+        reason: String,
+    },
+    /// The instrument version is not a semantic version.
+    #[error("{pointer}: {value:?} is not a semantic version (major.minor.patch): {reason}")]
+    InvalidVersion {
+        /// Where.
+        pointer: String,
+        /// The text found.
+        value: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// No instrument with this id is known.
+    #[error("/instrument/id: unknown instrument {id:?} (known: {known})")]
+    UnknownInstrument {
+        /// The id named by the response.
+        id: String,
+        /// The ids known, comma-separated.
+        known: String,
+    },
+    /// The instrument is known but not at this version.
+    #[error("/instrument/version: instrument {id:?} has no version {version} (available: {available})")]
+    UnknownVersion {
+        /// The instrument id.
+        id: String,
+        /// The version named by the response.
+        version: String,
+        /// The versions available, comma-separated.
+        available: String,
+    },
+    /// The response names a different instrument than the one it is validated against.
+    #[error("/instrument: the response is for {found}, but it is being checked against {expected}")]
+    InstrumentMismatch {
+        /// The instrument used for validation.
+        expected: String,
+        /// The instrument the response names.
+        found: String,
+    },
+    /// An answer or note for an item the instrument does not have.
+    #[error("{pointer}: unknown item {item:?} in instrument {instrument}")]
+    UnknownItem {
+        /// Where.
+        pointer: String,
+        /// The item id.
+        item: String,
+        /// `id@version` of the instrument.
+        instrument: String,
+    },
+    /// An answer that is not an option of the item's scale.
+    #[error("{pointer}: {value:?} is not an option for item {item:?} (options: {allowed})")]
+    InvalidOption {
+        /// Where.
+        pointer: String,
+        /// The item id.
+        item: String,
+        /// The answer found.
+        value: String,
+        /// The item's options, comma-separated.
+        allowed: String,
+    },
+    /// A focus category the instrument does not have.
+    #[error("{pointer}: unknown focus category {category:?} (categories: {known})")]
+    UnknownFocusCategory {
+        /// Where.
+        pointer: String,
+        /// The category id.
+        category: String,
+        /// The instrument's category ids, comma-separated.
+        known: String,
+    },
+    /// A focus category listed twice.
+    #[error("{pointer}: focus category {category:?} is listed more than once")]
+    DuplicateFocusCategory {
+        /// Where.
+        pointer: String,
+        /// The category id.
+        category: String,
+    },
+    /// The document, or a part of it, is larger than the configured limit.
+    #[error("{pointer}: {what} is {size}, over the limit of {limit}")]
+    TooLarge {
+        /// Where.
+        pointer: String,
+        /// What was measured (`the document`, `the answer count`, …).
+        what: &'static str,
+        /// The size found.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl ResponseProblem {
+    /// A stable machine-readable code for the problem kind, e.g. `unknown_item`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResponseProblem::Syntax { .. } => "syntax",
+            ResponseProblem::UnknownField { .. } => "unknown_field",
+            ResponseProblem::MissingField { .. } => "missing_field",
+            ResponseProblem::DuplicateKey { .. } => "duplicate_key",
+            ResponseProblem::InvalidValue { .. } => "invalid_value",
+            ResponseProblem::MalformedDate { .. } => "malformed_date",
+            ResponseProblem::InvalidVersion { .. } => "invalid_version",
+            ResponseProblem::UnknownInstrument { .. } => "unknown_instrument",
+            ResponseProblem::UnknownVersion { .. } => "unknown_version",
+            ResponseProblem::InstrumentMismatch { .. } => "instrument_mismatch",
+            ResponseProblem::UnknownItem { .. } => "unknown_item",
+            ResponseProblem::InvalidOption { .. } => "invalid_option",
+            ResponseProblem::UnknownFocusCategory { .. } => "unknown_focus_category",
+            ResponseProblem::DuplicateFocusCategory { .. } => "duplicate_focus_category",
+            ResponseProblem::TooLarge { .. } => "too_large",
+        }
+    }
+
+    /// The JSON Pointer of the problem (`None` for syntax errors, which have a line and
+    /// column instead).
+    #[must_use]
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            ResponseProblem::Syntax { .. } => None,
+            ResponseProblem::UnknownInstrument { .. } => Some("/instrument/id"),
+            ResponseProblem::UnknownVersion { .. } => Some("/instrument/version"),
+            ResponseProblem::InstrumentMismatch { .. } => Some("/instrument"),
+            ResponseProblem::UnknownField { pointer, .. }
+            | ResponseProblem::MissingField { pointer, .. }
+            | ResponseProblem::DuplicateKey { pointer, .. }
+            | ResponseProblem::InvalidValue { pointer, .. }
+            | ResponseProblem::MalformedDate { pointer, .. }
+            | ResponseProblem::InvalidVersion { pointer, .. }
+            | ResponseProblem::UnknownItem { pointer, .. }
+            | ResponseProblem::InvalidOption { pointer, .. }
+            | ResponseProblem::UnknownFocusCategory { pointer, .. }
+            | ResponseProblem::DuplicateFocusCategory { pointer, .. }
+            | ResponseProblem::TooLarge { pointer, .. } => Some(pointer),
+        }
+    }
+}
+
+/// The error returned when a response document is malformed or does not fit its instrument:
+/// every problem found, in document order.
+///
+/// ```
+/// use health_equity_assessment::Registry;
+///
+/// let text = r#"{
+///   "instrument": {"id": "heoa", "version": "1.0.0"},
+///   "organization": {"id": "org-1"},
+///   "assessed_on": "2023-02-30",
+///   "answers": {"data-collection.sogi": "yes", "data-collection.nope": "planning"}
+/// }"#;
+/// let err = Registry::builtin().validate_json(text).unwrap_err();
+/// let codes: Vec<_> = err.problems().iter().map(|p| p.code()).collect();
+/// assert_eq!(codes, ["malformed_date", "invalid_option", "unknown_item"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseError {
+    pub(crate) problems: Vec<ResponseProblem>,
+}
+
+impl ResponseError {
+    /// The problems found (never empty).
+    #[must_use]
+    pub fn problems(&self) -> &[ResponseProblem] {
+        &self.problems
+    }
+
+    /// Consumes the error, returning its problems.
+    #[must_use]
+    pub fn into_problems(self) -> Vec<ResponseProblem> {
+        self.problems
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(f, "the response has {n} problem{}", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ResponseError {}

@@ -1,0 +1,303 @@
+//! Response documents: one organization's answers to one instrument version on one date.
+//!
+//! The JSON shape is the public contract:
+//!
+//! ```json
+//! {
+//!   "instrument": { "id": "heoa", "version": "1.0.0" },
+//!   "organization": { "id": "org-001", "name": "Example Community Hospital" },
+//!   "assessed_on": "2022-11-17",
+//!   "answers": { "data-collection.real-self-reported": "in_progress" },
+//!   "notes": { "data-collection.real-self-reported": "optional free text per item" },
+//!   "focus_categories": ["data-validation"],
+//!   "extensions": { "anything": "kept and ignored" }
+//! }
+//! ```
+//!
+//! `organization.name`, `notes`, `focus_categories` and `extensions` are optional. Unanswered
+//! items are allowed: they are reported as missing and score zero.
+
+mod error;
+mod parse;
+mod validate;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use error::{ResponseError, ResponseProblem};
+pub use validate::ValidatedResponse;
+
+pub(crate) use parse::parse_date;
+
+use crate::instrument::{Extensions, InstrumentRef};
+
+/// The organization that answered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Organization {
+    /// A stable identifier chosen by the program (not necessarily a public one).
+    #[schemars(length(min = 1), regex(pattern = r"\S"))]
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1), regex(pattern = r"\S"))]
+    pub name: Option<String>,
+}
+
+impl Organization {
+    /// An organization with an id and optional name.
+    #[must_use]
+    pub fn new(id: impl Into<String>, name: Option<String>) -> Self {
+        Organization { id: id.into(), name }
+    }
+}
+
+/// A response document. Deserializing it directly with serde rejects unknown fields and
+/// duplicate answer keys at the first problem; [`Response::from_json`] reports every problem.
+///
+/// ```
+/// use health_equity_assessment::{Registry, Response};
+///
+/// let text = include_str!("../../examples/heoa-baseline.json");
+/// let response = Response::from_json(text)?;
+/// assert_eq!(response.organization.id, "org-001");
+/// let instrument = Registry::builtin().resolve(&response.instrument).unwrap();
+/// let validated = response.validate(instrument)?;
+/// assert_eq!(validated.to_response(), response);
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    description = "One organization's answers to one instrument version on one date. Items left out of `answers` are unanswered; they score zero and are reported as missing."
+)]
+#[non_exhaustive]
+pub struct Response {
+    /// The instrument and exact version answered.
+    pub instrument: InstrumentRef,
+    /// Who answered.
+    pub organization: Organization,
+    /// The day the assessment was completed (ISO 8601 calendar date).
+    #[serde(with = "date_format")]
+    #[schemars(with = "date_format::Schema")]
+    pub assessed_on: Date,
+    /// Item id to option id. Items left out are unanswered.
+    #[serde(deserialize_with = "unique_map::deserialize")]
+    pub answers: BTreeMap<String, String>,
+    /// Item id to free text.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "unique_map::deserialize_some")]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub notes: Option<BTreeMap<String, String>>,
+    /// The categories the organization chose to work on (for example in an improvement program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>", extend("uniqueItems" = true))]
+    pub focus_categories: Option<Vec<String>>,
+    /// Data kept and ignored by the crate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Extensions")]
+    pub extensions: Option<Extensions>,
+}
+
+/// Limits checked while reading a response, before the work is done. The defaults suit any
+/// real instrument; services facing untrusted input can lower them.
+///
+/// ```
+/// use health_equity_assessment::{Registry, ResponseLimits};
+///
+/// let limits = ResponseLimits::default().with_max_document_bytes(64);
+/// let err = Registry::builtin()
+///     .validate_json_with(include_str!("../../examples/heoa-baseline.json"), &limits)
+///     .unwrap_err();
+/// assert_eq!(err.problems()[0].code(), "too_large");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseLimits {
+    /// Largest document in bytes (default 4 MiB).
+    pub max_document_bytes: usize,
+    /// Most entries in `answers`, and in `notes` (default 20,000).
+    pub max_answers: usize,
+    /// Longest answer key, answer or note in characters (default 65,536).
+    pub max_string_chars: usize,
+}
+
+impl Default for ResponseLimits {
+    fn default() -> Self {
+        ResponseLimits { max_document_bytes: 4 << 20, max_answers: 20_000, max_string_chars: 65_536 }
+    }
+}
+
+impl ResponseLimits {
+    /// Sets [`max_document_bytes`](Self::max_document_bytes).
+    #[must_use]
+    pub fn with_max_document_bytes(mut self, bytes: usize) -> Self {
+        self.max_document_bytes = bytes;
+        self
+    }
+
+    /// Sets [`max_answers`](Self::max_answers).
+    #[must_use]
+    pub fn with_max_answers(mut self, answers: usize) -> Self {
+        self.max_answers = answers;
+        self
+    }
+
+    /// Sets [`max_string_chars`](Self::max_string_chars).
+    #[must_use]
+    pub fn with_max_string_chars(mut self, chars: usize) -> Self {
+        self.max_string_chars = chars;
+        self
+    }
+}
+
+impl Response {
+    /// Parses a response document, reporting every structural problem: invalid JSON, unknown
+    /// or missing fields, duplicate keys, wrong types, malformed dates and versions.
+    /// Checking the answers against the instrument is [`validate`](Self::validate)'s job.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn from_json(text: &str) -> Result<Self, ResponseError> {
+        Self::from_json_with(text, &ResponseLimits::default())
+    }
+
+    /// [`from_json`](Self::from_json) with explicit limits.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn from_json_with(text: &str, limits: &ResponseLimits) -> Result<Self, ResponseError> {
+        let mut draft = parse::parse(text, limits);
+        let answers = unique_pairs(&mut draft.problems, "/answers", std::mem::take(&mut draft.answers));
+        let notes = draft.notes.take().map(|n| unique_pairs(&mut draft.problems, "/notes", n));
+        match (draft.instrument, draft.organization, draft.assessed_on) {
+            (Some(parse::DraftRef { id, version: Some(version) }), Some(organization), Some(assessed_on))
+                if draft.problems.is_empty() =>
+            {
+                Ok(Response {
+                    instrument: InstrumentRef::new(id.into_owned(), version),
+                    organization,
+                    assessed_on,
+                    answers,
+                    notes,
+                    focus_categories: draft.focus_categories,
+                    extensions: draft.extensions,
+                })
+            }
+            _ => Err(ResponseError { problems: draft.problems }),
+        }
+    }
+
+    /// Checks the answers against `instrument` (which should be the one the response names).
+    ///
+    /// # Errors
+    /// [`ResponseError`] naming every unknown item, option outside an item's scale, unknown
+    /// focus category and instrument mismatch.
+    pub fn validate<'i>(&self, instrument: &'i crate::Instrument) -> Result<ValidatedResponse<'i>, ResponseError> {
+        validate::validate_response(self, instrument)
+    }
+}
+
+/// Collects pairs into a map, reporting duplicates and values that are not strings.
+fn unique_pairs(
+    problems: &mut Vec<ResponseProblem>,
+    pointer: &str,
+    pairs: Vec<(std::borrow::Cow<'_, str>, parse::Lenient<'_>)>,
+) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for (key, value) in pairs {
+        let at = crate::json::push_token(pointer, &key);
+        match value {
+            Ok(value) => {
+                if map.insert(key.clone().into_owned(), value.into_owned()).is_some() {
+                    problems.push(ResponseProblem::DuplicateKey {
+                        pointer: pointer.to_owned(),
+                        key: crate::json::clip(&key),
+                    });
+                }
+            }
+            Err(found) => problems.push(ResponseProblem::InvalidValue {
+                pointer: at,
+                message: format!("expected a string, found {found}"),
+            }),
+        }
+    }
+    map
+}
+
+/// Serde for `assessed_on`: exactly `YYYY-MM-DD`.
+mod date_format {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(date)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        super::parse_date(&text).map_err(|reason| {
+            serde::de::Error::custom(format_args!("{text:?} is not a calendar date YYYY-MM-DD: {reason}"))
+        })
+    }
+
+    /// The JSON Schema of a calendar date.
+    pub(crate) struct Schema;
+
+    impl schemars::JsonSchema for Schema {
+        fn schema_name() -> std::borrow::Cow<'static, str> {
+            "Date".into()
+        }
+        fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+            schemars::json_schema!({
+                "description": "An ISO 8601 calendar date, YYYY-MM-DD.",
+                "type": "string",
+                "format": "date",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+            })
+        }
+    }
+}
+
+pub(crate) use date_format::Schema as DateSchema;
+
+/// A string map that refuses duplicate keys instead of keeping the last one.
+mod unique_map {
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    use serde::Deserializer;
+    use serde::de::{MapAccess, Visitor};
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, String>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BTreeMap<String, String>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of strings with unique keys")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut map = BTreeMap::new();
+                while let Some((key, value)) = access.next_entry::<String, String>()? {
+                    if map.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!("duplicate key {key:?}")));
+                    }
+                    map.insert(key, value);
+                }
+                Ok(map)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+
+    pub(super) fn deserialize_some<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+        deserialize(deserializer).map(Some)
+    }
+}

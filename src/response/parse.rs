@@ -1,0 +1,484 @@
+//! A lenient, borrowing parse of a response document into a [`Draft`].
+//!
+//! A derived `Deserialize` stops at the first problem and keeps the last of two duplicate keys;
+//! this parser records every problem and every duplicate, and borrows answer keys and values
+//! from the input text when they contain no escapes, so validating a large response allocates
+//! little more than its report.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::ResponseProblem;
+use super::{Organization, ResponseLimits};
+use crate::instrument::Extensions;
+use crate::json::{clip, describe, push_index, push_token};
+
+/// A string value, or a description of the non-string value found instead.
+pub(crate) type Lenient<'a> = Result<Cow<'a, str>, String>;
+
+/// What a response document holds, as far as it could be read.
+#[derive(Default)]
+pub(crate) struct Draft<'a> {
+    pub(crate) instrument: Option<DraftRef<'a>>,
+    pub(crate) organization: Option<Organization>,
+    pub(crate) assessed_on: Option<Date>,
+    /// Answers in document order, duplicates included.
+    pub(crate) answers: Vec<(Cow<'a, str>, Lenient<'a>)>,
+    pub(crate) notes: Option<Vec<(Cow<'a, str>, Lenient<'a>)>>,
+    pub(crate) focus_categories: Option<Vec<String>>,
+    pub(crate) extensions: Option<Extensions>,
+    pub(crate) problems: Vec<ResponseProblem>,
+}
+
+/// The `instrument` object as read.
+pub(crate) struct DraftRef<'a> {
+    pub(crate) id: Cow<'a, str>,
+    /// `None` when the version did not parse (already reported).
+    pub(crate) version: Option<semver::Version>,
+}
+
+const FIELDS: [&str; 7] =
+    ["instrument", "organization", "assessed_on", "answers", "notes", "focus_categories", "extensions"];
+
+/// Parses `text`; never fails: JSON syntax errors become a [`ResponseProblem::Syntax`].
+pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
+    if text.len() > limits.max_document_bytes {
+        return Draft {
+            problems: vec![ResponseProblem::TooLarge {
+                pointer: String::new(),
+                what: "the document size in bytes",
+                size: text.len(),
+                limit: limits.max_document_bytes,
+            }],
+            ..Draft::default()
+        };
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = de.deserialize_any(DraftVisitor { limits }).and_then(|draft| de.end().map(|()| draft));
+    match result {
+        Ok(draft) => draft,
+        Err(e) => Draft {
+            problems: vec![ResponseProblem::Syntax { line: e.line(), column: e.column(), message: syntax_message(&e) }],
+            ..Draft::default()
+        },
+    }
+}
+
+/// serde_json appends " at line L column C"; the problem already carries both.
+fn syntax_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+struct DraftVisitor<'l> {
+    limits: &'l ResponseLimits,
+}
+
+impl<'de> Visitor<'de> for DraftVisitor<'_> {
+    type Value = Draft<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a response document (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Draft<'de>, A::Error> {
+        let mut draft = Draft::default();
+        let mut seen = [false; FIELDS.len()];
+        while let Some(Key(key)) = map.next_key()? {
+            let Some(slot) = FIELDS.iter().position(|f| *f == key) else {
+                draft.problems.push(ResponseProblem::UnknownField { pointer: String::new(), field: clip(&key) });
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if std::mem::replace(&mut seen[slot], true) {
+                draft.problems.push(ResponseProblem::DuplicateKey { pointer: String::new(), key: key.into_owned() });
+            }
+            match FIELDS[slot] {
+                "answers" => {
+                    let pairs = map.next_value_seed(PairsSeed { limit: self.limits.max_answers })?;
+                    draft.answers = draft.pairs("/answers", pairs, self.limits.max_answers);
+                }
+                "notes" => {
+                    let pairs = map.next_value_seed(PairsSeed { limit: self.limits.max_answers })?;
+                    draft.notes = Some(draft.pairs("/notes", pairs, self.limits.max_answers));
+                }
+                field => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    draft.read_field(field, raw);
+                }
+            }
+        }
+        for (field, present) in FIELDS.iter().zip(seen).take(4) {
+            if !present {
+                draft
+                    .problems
+                    .push(ResponseProblem::MissingField { pointer: String::new(), field: (*field).to_owned() });
+            }
+        }
+        draft.check_string_lengths(self.limits.max_string_chars);
+        Ok(draft)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Draft<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(not_an_object("an array"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Draft<'de>, E> {
+        Ok(not_an_object(&format!("the string {:?}", clip(v))))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Draft<'de>, E> {
+        Ok(not_an_object(&format!("the boolean {v}")))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Draft<'de>, E> {
+        Ok(not_an_object(&format!("the number {v}")))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Draft<'de>, E> {
+        Ok(not_an_object(&format!("the number {v}")))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Draft<'de>, E> {
+        Ok(not_an_object(&format!("the number {v}")))
+    }
+    fn visit_unit<E>(self) -> Result<Draft<'de>, E> {
+        Ok(not_an_object("null"))
+    }
+}
+
+fn not_an_object(found: &str) -> Draft<'static> {
+    Draft {
+        problems: vec![ResponseProblem::InvalidValue {
+            pointer: String::new(),
+            message: format!("a response document is a JSON object, found {found}"),
+        }],
+        ..Draft::default()
+    }
+}
+
+impl<'a> Draft<'a> {
+    fn invalid(&mut self, pointer: impl Into<String>, message: String) {
+        self.problems.push(ResponseProblem::InvalidValue { pointer: pointer.into(), message });
+    }
+
+    fn pairs(
+        &mut self,
+        pointer: &str,
+        pairs: Result<Vec<(Cow<'a, str>, Lenient<'a>)>, Pairs>,
+        limit: usize,
+    ) -> Vec<(Cow<'a, str>, Lenient<'a>)> {
+        match pairs {
+            Ok(pairs) => pairs,
+            Err(Pairs::NotAnObject(found)) => {
+                self.invalid(pointer, format!("expected an object mapping item ids to strings, found {found}"));
+                Vec::new()
+            }
+            Err(Pairs::TooMany(count)) => {
+                self.problems.push(ResponseProblem::TooLarge {
+                    pointer: pointer.to_owned(),
+                    what: "the number of entries",
+                    size: count,
+                    limit,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reads one of the small fields from its raw JSON text.
+    fn read_field(&mut self, field: &str, raw: &'a RawValue) {
+        let pointer = push_token("", field);
+        let value = match crate::json::parse_value_checking_duplicates(raw.get()) {
+            Ok((value, duplicates)) => {
+                for (at, key) in duplicates {
+                    self.problems
+                        .push(ResponseProblem::DuplicateKey { pointer: format!("{pointer}{at}"), key: clip(&key) });
+                }
+                value
+            }
+            // The outer parse already accepted this text, so it is valid JSON.
+            Err(e) => {
+                self.invalid(pointer, e.to_string());
+                return;
+            }
+        };
+        match field {
+            "instrument" => self.read_instrument(&value, &pointer),
+            "organization" => self.read_organization(&value, &pointer),
+            "assessed_on" => match value.as_str() {
+                Some(text) => match parse_date(text) {
+                    Ok(date) => self.assessed_on = Some(date),
+                    Err(reason) => {
+                        self.problems.push(ResponseProblem::MalformedDate { pointer, value: clip(text), reason });
+                    }
+                },
+                None => self.invalid(pointer, format!("expected a date string YYYY-MM-DD, found {}", describe(&value))),
+            },
+            "focus_categories" => match value {
+                Value::Array(items) => {
+                    let mut ids = Vec::with_capacity(items.len());
+                    for (i, item) in items.into_iter().enumerate() {
+                        match item {
+                            Value::String(s) => ids.push(s),
+                            other => self.invalid(
+                                push_index(&pointer, i),
+                                format!("expected a category id string, found {}", describe(&other)),
+                            ),
+                        }
+                    }
+                    self.focus_categories = Some(ids);
+                }
+                other => {
+                    self.invalid(pointer, format!("expected an array of category ids, found {}", describe(&other)))
+                }
+            },
+            "extensions" => match value {
+                Value::Object(map) => self.extensions = Some(map.into_iter().collect()),
+                other => self.invalid(pointer, format!("expected an object, found {}", describe(&other))),
+            },
+            _ => {}
+        }
+    }
+
+    fn object<'v>(
+        &mut self,
+        value: &'v Value,
+        pointer: &str,
+        fields: &[&str],
+    ) -> Option<&'v serde_json::Map<String, Value>> {
+        let Some(object) = value.as_object() else {
+            self.invalid(pointer, format!("expected an object, found {}", describe(value)));
+            return None;
+        };
+        for key in object.keys() {
+            if !fields.contains(&key.as_str()) {
+                self.problems.push(ResponseProblem::UnknownField { pointer: pointer.to_owned(), field: clip(key) });
+            }
+        }
+        for field in fields.iter().take_while(|f| **f != "name") {
+            if !object.contains_key(*field) {
+                self.problems
+                    .push(ResponseProblem::MissingField { pointer: pointer.to_owned(), field: (*field).to_owned() });
+            }
+        }
+        Some(object)
+    }
+
+    fn string(&mut self, object: &serde_json::Map<String, Value>, pointer: &str, field: &str) -> Option<String> {
+        let value = object.get(field)?;
+        match value {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::String(_) => {
+                self.invalid(push_token(pointer, field), "must not be empty".to_owned());
+                None
+            }
+            other => {
+                self.invalid(push_token(pointer, field), format!("expected a string, found {}", describe(other)));
+                None
+            }
+        }
+    }
+
+    fn read_instrument(&mut self, value: &Value, pointer: &str) {
+        let Some(object) = self.object(value, pointer, &["id", "version"]) else { return };
+        let id = self.string(object, pointer, "id");
+        let version = self.string(object, pointer, "version").and_then(|text| match semver::Version::parse(&text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.problems.push(ResponseProblem::InvalidVersion {
+                    pointer: push_token(pointer, "version"),
+                    value: clip(&text),
+                    reason: e.to_string(),
+                });
+                None
+            }
+        });
+        if let Some(id) = id {
+            self.instrument = Some(DraftRef { id: Cow::Owned(id), version });
+        }
+    }
+
+    fn read_organization(&mut self, value: &Value, pointer: &str) {
+        let Some(object) = self.object(value, pointer, &["id", "name"]) else { return };
+        let id = self.string(object, pointer, "id");
+        let name = self.string(object, pointer, "name");
+        if let Some(id) = id {
+            self.organization = Some(Organization { id, name });
+        }
+    }
+
+    fn check_string_lengths(&mut self, max: usize) {
+        let mut long = Vec::new();
+        for (pointer, list) in [("/answers", Some(&self.answers)), ("/notes", self.notes.as_ref())] {
+            for (key, value) in list.into_iter().flatten() {
+                let text_len = value.as_ref().map_or(0, |v| v.chars().count());
+                if key.chars().count() > max || text_len > max {
+                    long.push((push_token(pointer, &clip(key)), key.chars().count().max(text_len)));
+                }
+            }
+        }
+        for (pointer, size) in long {
+            self.problems.push(ResponseProblem::TooLarge {
+                pointer,
+                what: "the string length in characters",
+                size,
+                limit: max,
+            });
+        }
+    }
+}
+
+/// Parses an ISO 8601 calendar date, exactly `YYYY-MM-DD`.
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err("expected exactly YYYY-MM-DD".to_owned());
+    }
+    text.parse::<Date>().map_err(|e| e.to_string())
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// A value that should be a string; anything else is consumed and described.
+struct LenientValue<'a>(Lenient<'a>);
+
+impl<'de> de::Deserialize<'de> for LenientValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(LenientValue(Ok(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(LenientValue(Ok(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(LenientValue(Ok(Cow::Owned(v))))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(LenientValue(Err(format!("the boolean {v}"))))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(LenientValue(Err(format!("the number {v}"))))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(LenientValue(Err(format!("the number {v}"))))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(LenientValue(Err(format!("the number {v}"))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(LenientValue(Err("null".to_owned())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LenientValue(Err("an array".to_owned())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LenientValue(Err("an object".to_owned())))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// Why a map of strings could not be read.
+enum Pairs {
+    NotAnObject(String),
+    TooMany(usize),
+}
+
+/// Reads an object of string values as pairs in document order, duplicates kept.
+struct PairsSeed {
+    limit: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for PairsSeed {
+    type Value = Result<Vec<(Cow<'de, str>, Lenient<'de>)>, Pairs>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PairsSeed {
+    type Value = Result<Vec<(Cow<'de, str>, Lenient<'de>)>, Pairs>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of strings")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(32).min(256));
+        let mut count = 0usize;
+        while let Some(Key(key)) = map.next_key()? {
+            let LenientValue(value) = map.next_value()?;
+            count += 1;
+            // Keep reading (the JSON must still be consumed) but stop storing past the limit.
+            if count <= self.limit {
+                pairs.push((key, value));
+            }
+        }
+        if count > self.limit {
+            return Ok(Err(Pairs::TooMany(count)));
+        }
+        Ok(Ok(pairs))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(Pairs::NotAnObject("an array".to_owned())))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Err(Pairs::NotAnObject(format!("the string {:?}", clip(v)))))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Err(Pairs::NotAnObject(format!("the boolean {v}"))))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Err(Pairs::NotAnObject(format!("the number {v}"))))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Err(Pairs::NotAnObject(format!("the number {v}"))))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Err(Pairs::NotAnObject(format!("the number {v}"))))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Err(Pairs::NotAnObject("null".to_owned())))
+    }
+}

@@ -1,0 +1,341 @@
+//! Checks a response against its instrument, producing a [`ValidatedResponse`]: the only
+//! thing that can be scored.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::parse::{self, Draft, DraftRef};
+use super::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem};
+use crate::instrument::{Category, Extensions, Instrument, Item, ScaleOption};
+use crate::json::{clip, push_index, push_token};
+use crate::registry::Registry;
+
+/// A response that fits its instrument: every answer names a known item and one of that
+/// item's options. Only a validated response can be scored, so scoring cannot fail.
+///
+/// ```
+/// use health_equity_assessment::Registry;
+///
+/// let validated = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+/// assert_eq!(validated.organization().id, "org-001");
+/// let answer = validated.answer("data-collection.real-self-reported").unwrap();
+/// assert_eq!(answer.id, "in_progress");
+/// let report = validated.score();
+/// assert_eq!(report.categories.len(), 7);
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidatedResponse<'i> {
+    instrument: &'i Instrument,
+    organization: Organization,
+    assessed_on: Date,
+    /// Option index per item, in instrument order; `None` when unanswered.
+    answers: Vec<Option<u8>>,
+    notes: Option<BTreeMap<String, String>>,
+    focus_categories: Option<Vec<String>>,
+    extensions: Option<Extensions>,
+}
+
+impl<'i> ValidatedResponse<'i> {
+    /// The instrument the response was validated against.
+    #[must_use]
+    pub fn instrument(&self) -> &'i Instrument {
+        self.instrument
+    }
+
+    /// Who answered.
+    #[must_use]
+    pub fn organization(&self) -> &Organization {
+        &self.organization
+    }
+
+    /// When the assessment was completed.
+    #[must_use]
+    pub fn assessed_on(&self) -> Date {
+        self.assessed_on
+    }
+
+    /// The focus categories, in the order given.
+    #[must_use]
+    pub fn focus_categories(&self) -> &[String] {
+        self.focus_categories.as_deref().unwrap_or_default()
+    }
+
+    /// The free-text notes by item id.
+    #[must_use]
+    pub fn notes(&self) -> Option<&BTreeMap<String, String>> {
+        self.notes.as_ref()
+    }
+
+    /// The option chosen for an item, or `None` when the item is unanswered or unknown.
+    #[must_use]
+    pub fn answer(&self, item: &str) -> Option<&'i ScaleOption> {
+        self.answer_at(self.instrument.item_index(item)?)
+    }
+
+    /// The option chosen for the item at a global index.
+    pub(crate) fn answer_at(&self, item: usize) -> Option<&'i ScaleOption> {
+        let option = usize::from((*self.answers.get(item)?)?);
+        let entry = self.instrument.index().items.get(item)?;
+        self.instrument.scales().get(entry.scale)?.options.get(option)
+    }
+
+    /// Every item in instrument order with its category and the option chosen, if any.
+    pub fn answers(&self) -> impl Iterator<Item = (&'i Category, &'i Item, Option<&'i ScaleOption>)> + '_ {
+        let instrument = self.instrument;
+        instrument.items().enumerate().map(move |(i, (c, item))| (c, item, self.answer_at(i)))
+    }
+
+    /// The items left unanswered, in instrument order.
+    pub fn missing(&self) -> impl Iterator<Item = &'i Item> + '_ {
+        self.answers().filter(|(_, _, a)| a.is_none()).map(|(_, item, _)| item)
+    }
+
+    /// Option indices by global item index (for scoring).
+    pub(crate) fn option_indices(&self) -> &[Option<u8>] {
+        &self.answers
+    }
+
+    /// Scores the response. See [`ScoreReport`](crate::ScoreReport).
+    #[must_use]
+    pub fn score(&self) -> crate::ScoreReport {
+        crate::score::score(self)
+    }
+
+    /// The response document again, losslessly (notes, focus categories and extensions
+    /// included).
+    #[must_use]
+    pub fn to_response(&self) -> Response {
+        let answers =
+            self.answers().filter_map(|(_, item, option)| Some((item.id.clone(), option?.id.clone()))).collect();
+        Response {
+            instrument: self.instrument.reference(),
+            organization: self.organization.clone(),
+            assessed_on: self.assessed_on,
+            answers,
+            notes: self.notes.clone(),
+            focus_categories: self.focus_categories.clone(),
+            extensions: self.extensions.clone(),
+        }
+    }
+}
+
+/// Validates an owned document (the serde path).
+pub(super) fn validate_response<'i>(
+    response: &Response,
+    instrument: &'i Instrument,
+) -> Result<ValidatedResponse<'i>, ResponseError> {
+    let draft = Draft {
+        instrument: Some(DraftRef {
+            id: Cow::Borrowed(&response.instrument.id),
+            version: Some(response.instrument.version.clone()),
+        }),
+        organization: Some(response.organization.clone()),
+        assessed_on: Some(response.assessed_on),
+        answers: lenient(&response.answers),
+        notes: response.notes.as_ref().map(|n| lenient(n)),
+        focus_categories: response.focus_categories.clone(),
+        extensions: response.extensions.clone(),
+        problems: Vec::new(),
+    };
+    validate_draft(draft, instrument)
+}
+
+fn lenient(map: &BTreeMap<String, String>) -> Vec<(Cow<'_, str>, parse::Lenient<'_>)> {
+    map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Ok(Cow::Borrowed(v.as_str())))).collect()
+}
+
+fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<ValidatedResponse<'i>, ResponseError> {
+    let mut problems = draft.problems;
+    let name = || instrument.reference().to_string();
+
+    if let Some(DraftRef { id, version: Some(version) }) = &draft.instrument
+        && (id != instrument.id() || version != instrument.version())
+    {
+        problems
+            .push(ResponseProblem::InstrumentMismatch { expected: name(), found: format!("{}@{version}", clip(id)) });
+    }
+
+    let mut answers = vec![None; instrument.item_count()];
+    let mut seen = vec![false; instrument.item_count()];
+    let mut unknown: Vec<&str> = Vec::new();
+    for (key, value) in &draft.answers {
+        let Some(item) = instrument.item_index(key) else {
+            if unknown.contains(&key.as_ref()) {
+                problems.push(ResponseProblem::DuplicateKey { pointer: "/answers".to_owned(), key: clip(key) });
+            } else {
+                unknown.push(key);
+                problems.push(ResponseProblem::UnknownItem {
+                    pointer: push_token("/answers", key),
+                    item: clip(key),
+                    instrument: name(),
+                });
+            }
+            continue;
+        };
+        if std::mem::replace(&mut seen[item], true) {
+            problems.push(ResponseProblem::DuplicateKey { pointer: "/answers".to_owned(), key: clip(key) });
+        }
+        match value {
+            Err(found) => problems.push(ResponseProblem::InvalidValue {
+                pointer: push_token("/answers", key),
+                message: format!("expected an option id string, found {found}"),
+            }),
+            Ok(option) => match instrument.option_index(item, option).and_then(|o| u8::try_from(o).ok()) {
+                Some(o) => answers[item] = Some(o),
+                None => problems.push(ResponseProblem::InvalidOption {
+                    pointer: push_token("/answers", key),
+                    item: clip(key),
+                    value: clip(option),
+                    allowed: allowed_options(instrument, item),
+                }),
+            },
+        }
+    }
+
+    let notes = draft.notes.map(|pairs| {
+        let mut notes = BTreeMap::new();
+        for (key, value) in pairs {
+            let pointer = push_token("/notes", &key);
+            if instrument.item_index(&key).is_none() {
+                problems.push(ResponseProblem::UnknownItem { pointer, item: clip(&key), instrument: name() });
+                continue;
+            }
+            match value {
+                Ok(text) => {
+                    if notes.insert(key.clone().into_owned(), text.into_owned()).is_some() {
+                        problems.push(ResponseProblem::DuplicateKey { pointer: "/notes".to_owned(), key: clip(&key) });
+                    }
+                }
+                Err(found) => problems.push(ResponseProblem::InvalidValue {
+                    pointer,
+                    message: format!("expected a string, found {found}"),
+                }),
+            }
+        }
+        notes
+    });
+
+    if let Some(focus) = &draft.focus_categories {
+        for (i, category) in focus.iter().enumerate() {
+            let pointer = push_index("/focus_categories", i);
+            if instrument.category_index(category).is_none() {
+                problems.push(ResponseProblem::UnknownFocusCategory {
+                    pointer,
+                    category: clip(category),
+                    known: instrument.categories().iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "),
+                });
+            } else if focus[..i].contains(category) {
+                problems.push(ResponseProblem::DuplicateFocusCategory { pointer, category: clip(category) });
+            }
+        }
+    }
+
+    match (draft.organization, draft.assessed_on) {
+        (Some(organization), Some(assessed_on)) if problems.is_empty() && draft.instrument.is_some() => {
+            Ok(ValidatedResponse {
+                instrument,
+                organization,
+                assessed_on,
+                answers,
+                notes,
+                focus_categories: draft.focus_categories,
+                extensions: draft.extensions,
+            })
+        }
+        _ => Err(ResponseError { problems }),
+    }
+}
+
+fn allowed_options(instrument: &Instrument, item: usize) -> String {
+    instrument
+        .index()
+        .items
+        .get(item)
+        .and_then(|e| instrument.scales().get(e.scale))
+        .map(|s| s.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
+}
+
+impl Instrument {
+    /// Parses a response document and checks it against this instrument, reporting every
+    /// problem: structural ones first, then those that do not fit the instrument.
+    ///
+    /// Use this for a custom instrument; [`Registry::validate_json`] picks the instrument the
+    /// response names.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn validate_json<'i>(&'i self, text: &str) -> Result<ValidatedResponse<'i>, ResponseError> {
+        self.validate_json_with(text, &ResponseLimits::default())
+    }
+
+    /// [`validate_json`](Self::validate_json) with explicit limits.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn validate_json_with<'i>(
+        &'i self,
+        text: &str,
+        limits: &ResponseLimits,
+    ) -> Result<ValidatedResponse<'i>, ResponseError> {
+        validate_draft(parse::parse(text, limits), self)
+    }
+}
+
+impl Registry {
+    /// Parses a response document, finds the instrument it names, and checks it, reporting
+    /// every problem: structural ones first, then those that do not fit the instrument.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found, including an unknown instrument or version.
+    ///
+    /// ```
+    /// use health_equity_assessment::Registry;
+    ///
+    /// let text = r#"{"instrument": {"id": "heoa", "version": "7.0.0"},
+    ///   "organization": {"id": "o"}, "assessed_on": "2023-01-01", "answers": {}}"#;
+    /// let err = Registry::builtin().validate_json(text).unwrap_err();
+    /// assert_eq!(err.problems()[0].code(), "unknown_version");
+    /// assert!(err.to_string().contains("available: 1.0.0"));
+    /// ```
+    pub fn validate_json(&self, text: &str) -> Result<ValidatedResponse<'_>, ResponseError> {
+        self.validate_json_with(text, &ResponseLimits::default())
+    }
+
+    /// [`validate_json`](Self::validate_json) with explicit limits.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn validate_json_with(
+        &self,
+        text: &str,
+        limits: &ResponseLimits,
+    ) -> Result<ValidatedResponse<'_>, ResponseError> {
+        let mut draft = parse::parse(text, limits);
+        let Some(DraftRef { id, version }) = &draft.instrument else {
+            return Err(ResponseError { problems: draft.problems });
+        };
+        let Some(version) = version else {
+            return Err(ResponseError { problems: draft.problems });
+        };
+        if let Some(instrument) = self.get(id, version) {
+            return validate_draft(draft, instrument);
+        }
+        let problem = if self.versions(id).next().is_some() {
+            ResponseProblem::UnknownVersion {
+                id: clip(id),
+                version: clip(&version.to_string()),
+                available: self.versions(id).map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            }
+        } else {
+            let mut known: Vec<&str> = self.iter().map(Instrument::id).collect();
+            known.dedup();
+            ResponseProblem::UnknownInstrument { id: clip(id), known: known.join(", ") }
+        };
+        draft.problems.push(problem);
+        Err(ResponseError { problems: draft.problems })
+    }
+}

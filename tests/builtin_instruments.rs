@@ -1,0 +1,86 @@
+//! The built-in instruments: registered, loadable, as documented, and lossless.
+
+mod common;
+
+use health_equity_assessment::{BUILTIN_FILES, Instrument, Registry};
+use semver::{Version, VersionReq};
+use serde_json::Value;
+
+#[test]
+fn every_file_under_assessments_is_embedded() {
+    let on_disk = common::json_files("assessments");
+    let mut embedded: Vec<String> = BUILTIN_FILES.iter().map(|(p, _)| (*p).to_owned()).collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded, "add every assessments/ file to BUILTIN_FILES in src/registry.rs");
+}
+
+#[test]
+fn every_embedded_file_matches_the_file_on_disk_and_its_path() {
+    for (path, text) in BUILTIN_FILES {
+        assert_eq!(*text, common::read(&format!("assessments/{path}")), "{path}");
+        let instrument = Instrument::from_json(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(*path, format!("{}/{}.json", instrument.id(), instrument.version()));
+        assert!(Registry::builtin().get(instrument.id(), instrument.version()).is_some(), "{path} not registered");
+    }
+    assert_eq!(Registry::builtin().len(), BUILTIN_FILES.len());
+}
+
+#[test]
+fn heoa_and_ihi_have_the_documented_shape() {
+    let registry = Registry::builtin();
+    let heoa = registry.get("heoa", &Version::new(1, 0, 0)).unwrap();
+    assert_eq!((heoa.categories().len(), heoa.item_count()), (7, 33));
+    let ids: Vec<&str> = heoa.categories().iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "data-collection",
+            "data-collection-training",
+            "data-validation",
+            "data-stratification",
+            "communicate-findings",
+            "address-gaps-in-care",
+            "infrastructure-and-culture"
+        ]
+    );
+    let ihi = registry.get("ihi-five-component", &Version::new(1, 0, 0)).unwrap();
+    assert_eq!((ihi.categories().len(), ihi.item_count()), (5, 25));
+    assert!(ihi.scales()[0].options.iter().all(|o| !o.excluded), "IHI has no not-applicable option");
+    for instrument in registry.iter() {
+        assert!(!instrument.spec().provenance.sources.is_empty());
+        assert!(!instrument.spec().provenance.verified.is_empty());
+        assert!(!instrument.spec().provenance.original.is_empty());
+    }
+}
+
+#[test]
+fn registry_lookup_by_exact_version_and_requirement() {
+    let registry = Registry::builtin();
+    assert!(registry.get("heoa", &Version::new(1, 0, 1)).is_none());
+    assert_eq!(
+        registry.find("heoa", &VersionReq::parse(">=1.0, <2").unwrap()).unwrap().version(),
+        &Version::new(1, 0, 0)
+    );
+    assert!(registry.find("heoa", &VersionReq::parse("^2").unwrap()).is_none());
+    assert!(registry.latest("nope").is_none());
+
+    let mut custom = Registry::new();
+    let mut newer: Value = serde_json::from_str(BUILTIN_FILES[0].1).unwrap();
+    newer["version"] = "1.2.0".into();
+    custom.insert(Instrument::from_json(&newer.to_string()).unwrap()).unwrap();
+    custom.insert(Instrument::from_json(BUILTIN_FILES[0].1).unwrap()).unwrap();
+    let again = custom.insert(Instrument::from_json(BUILTIN_FILES[0].1).unwrap()).unwrap_err();
+    assert_eq!(again.code(), "duplicate_instrument");
+    assert_eq!(custom.find("heoa", &VersionReq::parse("^1").unwrap()).unwrap().version(), &Version::new(1, 2, 0));
+    assert_eq!(custom.find("heoa", &VersionReq::parse("~1.0").unwrap()).unwrap().version(), &Version::new(1, 0, 0));
+    assert_eq!(custom.versions("heoa").count(), 2);
+}
+
+#[test]
+fn instruments_round_trip_losslessly() {
+    for (path, text) in BUILTIN_FILES {
+        let instrument: Instrument = serde_json::from_str(text).unwrap();
+        let original: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_value(&instrument).unwrap(), original, "{path}");
+    }
+}

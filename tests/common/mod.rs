@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads a file under the repository root.
+pub fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every `*.json` file under `dir` (relative to the root), sorted, as paths relative to `dir`.
+pub fn json_files(dir: &str) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let base = root().join(dir);
+    let mut out = Vec::new();
+    walk(&base, &base, &mut out);
+    out.sort();
+    out
+}
+
+/// The four-level maturity level set of the built-ins.
+pub fn maturity() -> Value {
+    json!({"id": "maturity", "levels": [
+        {"id": "beginning", "label": "Beginning", "min_percent": 0},
+        {"id": "developing", "label": "Developing", "min_percent": 25},
+        {"id": "advancing", "label": "Advancing", "min_percent": 50},
+        {"id": "leading", "label": "Leading", "min_percent": 75}
+    ]})
+}
+
+/// A small valid instrument: categories `a` (items a.one, a.two, a.three) and `b` (b.one,
+/// b.two), scale `imp` 0..3 with `na` excluded, percent_of_max, maturity bands.
+pub fn small_instrument() -> Value {
+    json!({
+        "format_version": 1,
+        "id": "small",
+        "version": "1.0.0",
+        "title": "Small test instrument",
+        "publisher": "tests",
+        "provenance": {"sources": [], "verified": [], "original": ["test data"]},
+        "scales": [{"id": "imp", "options": [
+            {"id": "none", "label": "None", "points": 0},
+            {"id": "some", "label": "Some", "points": 1},
+            {"id": "most", "label": "Most", "points": 2},
+            {"id": "all", "label": "All", "points": 3},
+            {"id": "na", "label": "Not applicable", "excluded": true}
+        ]}],
+        "categories": [
+            {"id": "a", "title": "Category A", "items": [
+                {"id": "a.one", "text": "A one", "scale": "imp"},
+                {"id": "a.two", "text": "A two", "scale": "imp"},
+                {"id": "a.three", "text": "A three", "scale": "imp"}
+            ]},
+            {"id": "b", "title": "Category B", "items": [
+                {"id": "b.one", "text": "B one", "scale": "imp"},
+                {"id": "b.two", "text": "B two", "scale": "imp"}
+            ]}
+        ],
+        "scoring": {
+            "category": {"rule": {"kind": "percent_of_max"}, "levels": "maturity"},
+            "overall": {"rule": {"kind": "mean_of_category_percents"}, "levels": "maturity"},
+            "level_sets": [maturity()]
+        }
+    })
+}
+
+/// A response document to instrument `id@version` with these answers.
+pub fn response(id: &str, version: &str, answers: Value) -> String {
+    json!({
+        "instrument": {"id": id, "version": version},
+        "organization": {"id": "org-t", "name": "Test Hospital"},
+        "assessed_on": "2023-01-15",
+        "answers": answers
+    })
+    .to_string()
+}

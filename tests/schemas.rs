@@ -1,0 +1,90 @@
+//! The committed JSON Schemas match the code, and every document validates against them.
+
+mod common;
+
+use health_equity_assessment::{BUILTIN_FILES, Registry, SchemaKind};
+use serde_json::Value;
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::new(schema).expect("schema compiles")
+}
+
+fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+}
+
+/// Regenerates every schema; on drift, rewrites the file outside CI and fails either way.
+#[test]
+fn committed_schemas_match_the_code() {
+    let mut drifted = Vec::new();
+    for kind in SchemaKind::ALL {
+        let path = common::root().join("schemas").join(kind.file_name());
+        let expected = kind.schema_text();
+        let actual = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+        if actual != expected {
+            drifted.push(kind.file_name());
+            if std::env::var_os("CI").is_none() {
+                std::fs::write(&path, &expected).unwrap();
+            }
+        }
+    }
+    assert!(
+        drifted.is_empty(),
+        "schemas drifted from the code: {drifted:?}. Outside CI they were rewritten: review and commit them."
+    );
+    let committed = common::json_files("schemas");
+    let mut known: Vec<String> = SchemaKind::ALL.iter().map(|k| k.file_name()).collect();
+    known.sort();
+    assert_eq!(committed, known, "schemas/ holds a file no SchemaKind produces");
+}
+
+#[test]
+fn schemas_are_draft_2020_12() {
+    for kind in SchemaKind::ALL {
+        let schema = kind.schema();
+        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{}", kind.name());
+        validator(&schema);
+    }
+}
+
+#[test]
+fn every_instrument_file_validates_against_the_instrument_schema() {
+    let v = validator(&SchemaKind::Instrument.schema());
+    for (path, text) in BUILTIN_FILES {
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(errors(&v, &value), Vec::<String>::new(), "{path}");
+    }
+}
+
+#[test]
+fn every_example_validates_against_the_generic_and_specific_response_schemas() {
+    let generic = validator(&SchemaKind::Response.schema());
+    let report = validator(&SchemaKind::ScoreReport.schema());
+    let examples = common::json_files("examples");
+    assert!(examples.len() >= 3);
+    for file in examples {
+        let text = common::read(&format!("examples/{file}"));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(errors(&generic, &value), Vec::<String>::new(), "{file}");
+        let validated = Registry::builtin().validate_json(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let specific = validator(&validated.instrument().response_schema());
+        assert_eq!(errors(&specific, &value), Vec::<String>::new(), "{file}");
+        let scored = serde_json::to_value(validated.score()).unwrap();
+        assert_eq!(errors(&report, &scored), Vec::<String>::new(), "{file} report");
+    }
+}
+
+#[test]
+fn the_specific_response_schema_rejects_unknown_items_and_options() {
+    let heoa = Registry::builtin().latest("heoa").unwrap();
+    let v = validator(&heoa.response_schema());
+    let bad: Value = serde_json::from_str(&common::read("tests/data/invalid-three-problems.json")).unwrap();
+    let found = errors(&v, &bad);
+    assert!(found.iter().any(|e| e.contains("eye-colour")), "{found:?}");
+    assert!(found.iter().any(|e| e.contains("mostly")), "{found:?}");
+    let mut other = bad.clone();
+    other["instrument"]["version"] = "2.0.0".into();
+    other["answers"] = serde_json::json!({});
+    other["focus_categories"] = serde_json::json!(["not-a-category"]);
+    assert_eq!(errors(&v, &other).len(), 2, "{:?}", errors(&v, &other));
+}
