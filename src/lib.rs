@@ -14,6 +14,7 @@
 //! ```text
 //! instrument file --Instrument::from_json--> Instrument --(Registry: id + version)
 //! response JSON --validate_json--> ValidatedResponse --score--> ScoreReport
+//! (baseline ScoreReport, follow-up ScoreReport) + program window --progress::compare--> ProgressReport
 //! ```
 //!
 //! # Example
@@ -70,6 +71,7 @@
 mod exact;
 pub mod instrument;
 mod json;
+pub mod progress;
 mod registry;
 pub mod response;
 mod schema;

@@ -29,11 +29,21 @@ pub enum SchemaKind {
     Response,
     /// A score report.
     ScoreReport,
+    /// A progress report (baseline compared with follow-up).
+    ProgressReport,
+    /// An item map between instrument versions.
+    ItemMap,
 }
 
 impl SchemaKind {
     /// Every kind, in the order the CLI lists them.
-    pub const ALL: &'static [SchemaKind] = &[SchemaKind::Instrument, SchemaKind::Response, SchemaKind::ScoreReport];
+    pub const ALL: &'static [SchemaKind] = &[
+        SchemaKind::Instrument,
+        SchemaKind::Response,
+        SchemaKind::ScoreReport,
+        SchemaKind::ProgressReport,
+        SchemaKind::ItemMap,
+    ];
 
     /// The name used on the command line and in file names, e.g. `score-report`.
     #[must_use]
@@ -42,6 +52,8 @@ impl SchemaKind {
             SchemaKind::Instrument => "instrument",
             SchemaKind::Response => "response",
             SchemaKind::ScoreReport => "score-report",
+            SchemaKind::ProgressReport => "progress-report",
+            SchemaKind::ItemMap => "item-map",
         }
     }
 
@@ -64,6 +76,8 @@ impl SchemaKind {
             SchemaKind::Instrument => generate::<crate::Instrument>(),
             SchemaKind::Response => generate::<crate::Response>(),
             SchemaKind::ScoreReport => generate::<crate::ScoreReport>(),
+            SchemaKind::ProgressReport => generate::<crate::progress::ProgressReport>(),
+            SchemaKind::ItemMap => generate::<crate::progress::ItemMap>(),
         }
     }
 

@@ -94,6 +94,8 @@ pub struct CategoryScore {
     pub level: Option<String>,
     /// The level's label.
     pub level_label: Option<String>,
+    /// The level's position in its level set, 0 for the lowest.
+    pub level_index: Option<usize>,
     /// Items with an answer (not applicable included).
     pub answered: usize,
     /// Items without an answer; they score zero and stay in the maximum.
@@ -155,6 +157,8 @@ pub struct OverallScore {
     pub level: Option<String>,
     /// The level's label.
     pub level_label: Option<String>,
+    /// The level's position in its level set, 0 for the lowest.
+    pub level_index: Option<usize>,
 }
 
 /// A key activity below its top option: an opportunity for improvement.
@@ -193,10 +197,11 @@ impl Engine {
     }
 }
 
-/// The level of `percent` in `set`: the last level whose lower bound is at or below it.
+/// The level of `percent` in `set` and its position: the last level whose lower bound is at
+/// or below it.
 #[must_use]
-pub fn level_for<'s>(set: &'s LevelSet, percent: &Exact) -> Option<&'s Level> {
-    set.levels.iter().rev().find(|l| l.min_percent <= *percent)
+pub fn level_for<'s>(set: &'s LevelSet, percent: &Exact) -> Option<(usize, &'s Level)> {
+    set.levels.iter().enumerate().rev().find(|(_, l)| l.min_percent <= *percent)
 }
 
 pub(crate) mod date_serde {
@@ -307,8 +312,9 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
             max_points,
             percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
             percent_exact: percent,
-            level: level.map(|l| l.id.clone()),
-            level_label: level.map(|l| l.label.clone()),
+            level: level.map(|(_, l)| l.id.clone()),
+            level_label: level.map(|(_, l)| l.label.clone()),
+            level_index: level.map(|(i, _)| i),
             answered,
             missing,
             not_applicable,
@@ -378,8 +384,9 @@ fn overall(rule: OverallRule, levels: &LevelSet, tallies: &[Tally]) -> OverallSc
         categories_scored: scored.len(),
         percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
         percent_exact: percent,
-        level: level.map(|l| l.id.clone()),
-        level_label: level.map(|l| l.label.clone()),
+        level: level.map(|(_, l)| l.id.clone()),
+        level_label: level.map(|(_, l)| l.label.clone()),
+        level_index: level.map(|(i, _)| i),
     }
 }
 

@@ -88,3 +88,25 @@ fn the_specific_response_schema_rejects_unknown_items_and_options() {
     other["focus_categories"] = serde_json::json!(["not-a-category"]);
     assert_eq!(errors(&v, &other).len(), 2, "{:?}", errors(&v, &other));
 }
+
+#[test]
+fn progress_reports_and_item_maps_validate_against_their_schemas() {
+    use health_equity_assessment::progress::{CompareOptions, ItemMap, Program, compare};
+    let registry = Registry::builtin();
+    let b = registry.validate_json(&common::read("examples/heoa-baseline.json")).unwrap().score();
+    let f = registry.validate_json(&common::read("examples/heoa-follow-up.json")).unwrap().score();
+    let program = Program::new(jiff::civil::date(2023, 5, 11)).with_name("IPRO HEOA Affinity Group");
+    let report = compare(&b, &f, &CompareOptions::new().with_program(program)).unwrap();
+    let v = validator(&SchemaKind::ProgressReport.schema());
+    assert_eq!(errors(&v, &serde_json::to_value(&report).unwrap()), Vec::<String>::new());
+
+    let map_text = common::read("tests/data/heoa-1-to-2.item-map.json");
+    let v = validator(&SchemaKind::ItemMap.schema());
+    assert_eq!(errors(&v, &serde_json::from_str(&map_text).unwrap()), Vec::<String>::new());
+    let v2 = health_equity_assessment::Instrument::from_json(&common::read("tests/data/heoa-2.0.0.json")).unwrap();
+    let f2 = v2.validate_json(&common::read("tests/data/heoa-2.0.0-follow-up.json")).unwrap().score();
+    let map = ItemMap::from_json(&map_text).unwrap();
+    let report = compare(&b, &f2, &CompareOptions::new().with_item_map(&map)).unwrap();
+    let v = validator(&SchemaKind::ProgressReport.schema());
+    assert_eq!(errors(&v, &serde_json::to_value(&report).unwrap()), Vec::<String>::new());
+}

@@ -16,6 +16,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use health_equity_assessment::progress::{CompareOptions, FollowUpWindow, ItemMap, Program, compare};
 use health_equity_assessment::{Instrument, Registry, ResponseError, SchemaKind, ValidatedResponse};
 use serde::Serialize;
 
@@ -62,6 +63,40 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Compare a baseline with a follow-up of the same organization.
+    ///
+    /// Both are response documents; they are validated and scored first. Give the earlier
+    /// assessment first.
+    Diff {
+        /// The baseline response document.
+        baseline: String,
+        /// The follow-up response document.
+        follow_up: String,
+        /// The day the improvement program was completed (YYYY-MM-DD): checks that the
+        /// follow-up was taken within the window after it.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        program_completed: Option<jiff::civil::Date>,
+        /// The program's name, for the report.
+        #[arg(long, value_name = "NAME", requires = "program_completed")]
+        program_name: Option<String>,
+        /// The follow-up window, an ISO 8601 duration of days, weeks, months or years
+        /// [default: P1M]. The completion day and the deadline both count as within.
+        #[arg(long, value_name = "DURATION", value_parser = parse_window, requires = "program_completed")]
+        window: Option<FollowUpWindow>,
+        /// Fail (exit 1) when the follow-up is after the window's deadline.
+        #[arg(long, requires = "program_completed")]
+        strict_window: bool,
+        /// An item map connecting different major versions of the instrument.
+        #[arg(long, value_name = "FILE")]
+        item_map: Option<String>,
+        /// Instrument files for versions that are not built in (repeatable); they take
+        /// precedence over built-ins with the same id and version.
+        #[arg(long = "instrument-file", value_name = "PATH")]
+        instrument_files: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// Score a response document.
     Score {
         /// The response document (`-` for standard input).
@@ -79,6 +114,27 @@ enum Command {
 enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
+}
+
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shape {
+        return Err(format!("{text:?} is not a date YYYY-MM-DD"));
+    }
+    text.parse().map_err(|e: jiff::Error| format!("{text:?} is not a calendar date: {e}"))
+}
+
+fn parse_window(text: &str) -> Result<FollowUpWindow, String> {
+    text.parse().map_err(|e: health_equity_assessment::progress::WindowError| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +205,26 @@ fn execute(command: Command) -> Result<(), Failure> {
         }
         Command::Validate { file, instrument_file, format } => validate(&file, instrument_file.as_deref(), format),
         Command::Score { file, format, instrument_file } => score(&file, instrument_file.as_deref(), format),
+        Command::Diff {
+            baseline,
+            follow_up,
+            program_completed,
+            program_name,
+            window,
+            strict_window,
+            item_map,
+            instrument_files,
+            format,
+        } => {
+            let program = program_completed.map(|date| {
+                let program = Program::new(date).with_window(window.unwrap_or_default());
+                match program_name {
+                    Some(name) => program.with_name(name),
+                    None => program,
+                }
+            });
+            diff(&baseline, &follow_up, program, strict_window, item_map.as_deref(), &instrument_files, format)
+        }
     }
 }
 
@@ -349,6 +425,90 @@ fn score(path: &str, instrument_file: Option<&str>, format: ReportFormat) -> Res
             ReportFormat::Text => emit(&render::score_text::render(&report, validated.instrument())),
         }
     })
+}
+
+/// The built-in instruments plus instrument files, the files taking precedence.
+fn registry_with(files: &[String]) -> Result<Registry, Failure> {
+    let mut registry = Registry::new();
+    let mut problems = Vec::new();
+    for path in files {
+        match load_instrument_file(Some(path)) {
+            Ok(Some(instrument)) => {
+                if let Err(e) = registry.insert(instrument) {
+                    return Err(Failure::Usage(format!("{path}: {e}")));
+                }
+            }
+            Ok(None) => {}
+            Err(Failure::Invalid(lines)) => problems.extend(lines),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::Invalid(problems));
+    }
+    for instrument in Registry::builtin().iter() {
+        // A file with the same id and version replaces the built-in one.
+        let _ = registry.insert(instrument.clone());
+    }
+    Ok(registry)
+}
+
+fn diff(
+    baseline_path: &str,
+    follow_up_path: &str,
+    program: Option<Program>,
+    strict_window: bool,
+    item_map: Option<&str>,
+    instrument_files: &[String],
+    format: DiffFormat,
+) -> Result<(), Failure> {
+    let registry = registry_with(instrument_files)?;
+    let map = match item_map {
+        Some(path) => {
+            let text = input::read_text(path, 16 << 20)?;
+            Some(ItemMap::from_json(&text).map_err(|e| {
+                Failure::Invalid(e.problems().iter().map(|p| format!("{}: {p}", input::display_name(path))).collect())
+            })?)
+        }
+        None => None,
+    };
+    let baseline_text = input::read_text(baseline_path, input::DEFAULT_MAX_BYTES)?;
+    let follow_up_text = input::read_text(follow_up_path, input::DEFAULT_MAX_BYTES)?;
+    let baseline = registry.validate_json(&baseline_text);
+    let follow_up = registry.validate_json(&follow_up_text);
+    let (baseline, follow_up) = match (baseline, follow_up) {
+        (Ok(b), Ok(f)) => (b, f),
+        (b, f) => {
+            let mut lines = Vec::new();
+            if let Err(e) = &b {
+                lines.extend(problem_lines(baseline_path, e));
+            }
+            if let Err(e) = &f {
+                lines.extend(problem_lines(follow_up_path, e));
+            }
+            return Err(Failure::Invalid(lines));
+        }
+    };
+    let mut options = CompareOptions::new().with_strict_window(strict_window);
+    if let Some(program) = program {
+        options = options.with_program(program);
+    }
+    if let Some(map) = &map {
+        options = options.with_item_map(map);
+    }
+    let report = compare(&baseline.score(), &follow_up.score(), &options)
+        .map_err(|e| Failure::Invalid(vec![format!("cannot compare {baseline_path} with {follow_up_path}: {e}")]))?;
+    let labels = render::progress::Labels::new(vec![baseline.instrument(), follow_up.instrument()]);
+    match format {
+        DiffFormat::Json => emit_json(&report),
+        DiffFormat::Text => emit(&render::progress::text(&report, &labels)),
+        DiffFormat::Markdown => emit(&render::progress::markdown(&report, &labels)),
+        DiffFormat::Html => {
+            let page = render::progress::html_page(&report, &labels)
+                .map_err(|e| Failure::Usage(format!("cannot draw the chart: {e}")))?;
+            emit(&page)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -153,3 +153,114 @@ fn exit_codes_and_hostile_input_never_panic() {
     bom.extend(std::fs::read(root().join("examples/heoa-baseline.json")).unwrap());
     assert!(run_stdin(&["validate", "-"], &bom).status.success());
 }
+
+const BASE: &str = "examples/heoa-baseline.json";
+const FOLLOW: &str = "examples/heoa-follow-up.json";
+
+#[test]
+fn diff_prints_every_level_movement_and_the_window_verdict() {
+    let o = run(&["diff", BASE, FOLLOW, "--program-completed", "2023-05-11"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("deadline 2023-06-11; follow-up 2023-06-08: within"), "{out}");
+    for (category, movement) in [
+        ("Data collection   ", "unchanged"),
+        ("Data collection training *", "improved"),
+        ("Data validation *", "improved"),
+        ("Data stratification", "unchanged"),
+        ("Communicate findings", "improved"),
+        ("Address and resolve gaps in care", "improved"),
+        ("Organizational infrastructure and culture", "unchanged"),
+    ] {
+        let line = out.lines().find(|l| l.starts_with(category)).unwrap_or_else(|| panic!("no row for {category}"));
+        assert!(line.ends_with(movement), "{line}");
+    }
+    insta::assert_snapshot!("diff-text__heoa-example-pair", out);
+}
+
+fn late_follow_up() -> PathBuf {
+    let text = std::fs::read_to_string(root().join(FOLLOW)).unwrap().replace("2023-06-08", "2023-06-12");
+    let path = std::env::temp_dir().join(format!("equity-assess-late-{}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_follow_up_one_day_late_is_reported_and_fails_when_strict() {
+    let late = late_follow_up();
+    let late = late.to_str().unwrap();
+    let o = run(&["diff", BASE, late, "--program-completed", "2023-05-11"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("follow-up 2023-06-12: late by 1 day"), "{}", stdout(&o));
+    let o = run(&["diff", BASE, late, "--program-completed", "2023-05-11", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((report["window"]["verdict"].as_str(), report["window"]["days_late"].as_u64()), (Some("late"), Some(1)));
+    let o = run(&["diff", BASE, late, "--program-completed", "2023-05-11", "--strict-window"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("1 day(s) after the deadline 2023-06-11"), "{}", stderr(&o));
+    std::fs::remove_file(late).unwrap();
+}
+
+#[test]
+fn swapping_baseline_and_follow_up_is_refused() {
+    let o = run(&["diff", FOLLOW, BASE]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty(), "no negative report is printed");
+    assert!(stderr(&o).contains("are the two swapped?"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_usage_errors() {
+    assert_eq!(run(&["diff", BASE, FOLLOW, "--window", "P1M"]).status.code(), Some(2));
+    assert_eq!(run(&["diff", BASE, FOLLOW, "--program-completed", "2023-02-30"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["diff", BASE, FOLLOW, "--program-completed", "2023-05-11", "--window", "PT1H"]).status.code(),
+        Some(2)
+    );
+    let o = run(&["diff", BASE, "tests/data/invalid-three-problems.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 3);
+}
+
+#[test]
+fn diff_across_major_versions_with_an_item_map() {
+    let args =
+        ["diff", BASE, "tests/data/heoa-2.0.0-follow-up.json", "--instrument-file", "tests/data/heoa-2.0.0.json"];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("only be compared with an item map"));
+    let mut with_map = args.to_vec();
+    with_map.extend(["--item-map", "tests/data/heoa-1-to-2.item-map.json"]);
+    let o = run(&with_map);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Without a counterpart (4)"), "{out}");
+    assert!(out.contains("(split into 2 items)"), "{out}");
+}
+
+#[test]
+fn markdown_and_html_reports() {
+    let o = run(&["diff", BASE, FOLLOW, "--program-completed", "2023-05-11", "--format", "markdown"]);
+    assert!(o.status.success());
+    let md = stdout(&o);
+    assert_eq!(md.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Category")).count(), 7);
+    insta::assert_snapshot!("diff-markdown__heoa-example-pair", md);
+
+    let o = run(&["diff", BASE, FOLLOW, "--program-completed", "2023-05-11", "--format", "html"]);
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), 1, "one embedded SVG chart");
+    assert!(page.contains("Percent of maximum points, baseline and follow-up"));
+    assert_eq!(page.matches("<tr class=\"category\">").count(), 7, "one row per category");
+    assert!(page.contains("<rect"), "the chart has bars");
+    for external in ["src=", "href=", "<script", "@import", "url(", "<link"] {
+        assert!(!page.contains(external), "the page must be self-contained, found {external}");
+    }
+}
+
+#[test]
+fn the_progress_report_schema_is_printed() {
+    let o = run(&["schema", "progress-report"]);
+    assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/progress-report.schema.json")).unwrap());
+}

@@ -1,5 +1,7 @@
 //! Human-readable renderings of reports. JSON output is the reports' own serde form.
 
+pub mod chart;
+pub mod progress;
 pub mod score_text;
 
 /// Pads `text` with spaces to `width` characters (counted as `char`s).

@@ -1,0 +1,400 @@
+//! Progress reports for people: a terminal table, Markdown, and a self-contained HTML page.
+
+use std::fmt::Write as _;
+
+use health_equity_assessment::Instrument;
+use health_equity_assessment::progress::{
+    CategoryProgress, ItemAnswer, ItemChange, LevelMovement, ProgressReport, Side, Standing, WindowCheck, WindowVerdict,
+};
+
+use super::{pad, pad_left};
+
+/// Item texts and option labels from the instruments of both sides.
+pub struct Labels<'a> {
+    instruments: Vec<&'a Instrument>,
+}
+
+impl<'a> Labels<'a> {
+    /// Labels from these instruments (baseline first).
+    #[must_use]
+    pub fn new(instruments: Vec<&'a Instrument>) -> Self {
+        Labels { instruments }
+    }
+
+    fn item_text(&self, id: &str) -> String {
+        self.instruments
+            .iter()
+            .rev()
+            .find_map(|i| i.item(id))
+            .map_or_else(|| id.to_owned(), |(_, item)| item.text.clone())
+    }
+
+    fn answer(&self, answer: &ItemAnswer) -> String {
+        let Some(option) = &answer.answer else { return "unanswered".to_owned() };
+        self.instruments
+            .iter()
+            .rev()
+            .find_map(|i| {
+                let (_, item) = i.item(&answer.id)?;
+                i.scale_of(item)?.options.iter().find(|o| o.id == *option).map(|o| o.label.to_lowercase())
+            })
+            .unwrap_or_else(|| option.clone())
+    }
+
+    fn side(&self, answers: &[ItemAnswer]) -> String {
+        answers.iter().map(|a| self.answer(a)).collect::<Vec<_>>().join(" + ")
+    }
+
+    fn change_text(&self, change: &ItemChange) -> String {
+        let texts: Vec<String> = change.follow_up.iter().map(|a| self.item_text(&a.id)).collect();
+        let mut line =
+            format!("[{} → {}] {}", self.side(&change.baseline), self.side(&change.follow_up), texts.join(" / "));
+        let matched = match change.matching {
+            health_equity_assessment::progress::Matching::Merged => " (merged from {n} items)",
+            health_equity_assessment::progress::Matching::Split => " (split into {n} items)",
+            health_equity_assessment::progress::Matching::Renamed => " (renamed)",
+            _ => "",
+        };
+        let n = change.baseline.len().max(change.follow_up.len());
+        line.push_str(&matched.replace("{n}", &n.to_string()));
+        line
+    }
+}
+
+fn level(s: Option<&Standing>) -> String {
+    s.and_then(|s| s.level_label.clone()).unwrap_or_else(|| "—".to_owned())
+}
+
+fn signed(change: Option<&health_equity_assessment::Exact>) -> String {
+    match change {
+        None => "—".to_owned(),
+        Some(c) if c.sign() == std::cmp::Ordering::Greater => format!("+{}", c.to_decimal_string(2)),
+        Some(c) => c.to_decimal_string(2),
+    }
+}
+
+fn percent(s: Option<&Standing>) -> String {
+    super::percent(s.and_then(|s| s.percent_exact.as_ref()))
+}
+
+/// One line describing the window check.
+#[must_use]
+pub fn window_line(window: &WindowCheck) -> String {
+    let Some(program) = &window.program else {
+        return "Follow-up window: not checked (no program completion date given)".to_owned();
+    };
+    let name = program.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
+    let deadline = window.deadline.map_or_else(|| "beyond the calendar".to_owned(), |d| d.to_string());
+    let verdict = match (window.verdict, window.days_late) {
+        (WindowVerdict::Late, Some(days)) => format!("late by {days} day{}", if days == 1 { "" } else { "s" }),
+        (verdict, _) => verdict.as_str().replace('_', " "),
+    };
+    format!(
+        "Follow-up window: {name}completed {}, window {}, deadline {deadline}; follow-up {}: {verdict}",
+        program.completed_on, program.window, window.follow_up
+    )
+}
+
+fn heading(report: &ProgressReport) -> (String, String) {
+    let org = &report.organization;
+    let who = org.name.as_ref().map_or_else(|| org.id.clone(), |n| format!("{n} ({})", org.id));
+    let instruments = if report.baseline.instrument == report.follow_up.instrument {
+        report.baseline.instrument.to_string()
+    } else {
+        format!("{} → {}", report.baseline.instrument, report.follow_up.instrument)
+    };
+    (
+        who,
+        format!("{instruments}: baseline {} → follow-up {}", report.baseline.assessed_on, report.follow_up.assessed_on),
+    )
+}
+
+fn movement(m: LevelMovement) -> &'static str {
+    match m {
+        LevelMovement::Improved => "improved",
+        LevelMovement::Unchanged => "unchanged",
+        LevelMovement::Declined => "declined",
+        _ => "not comparable",
+    }
+}
+
+/// The terminal report: a table per category, then the items that advanced and regressed.
+#[must_use]
+pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
+    let mut out = String::new();
+    let (who, what) = heading(report);
+    let _ = writeln!(out, "Progress: {who}\n{what}\n{}\n", window_line(&report.window));
+    let width = report.categories.iter().map(|c| c.title.chars().count() + 2).max().unwrap_or(8).max(8);
+    let _ =
+        writeln!(out, "{}  {:<26}  {:>8}  Movement", pad("Category", width), "Level: baseline → follow-up", "Change");
+    let row = |out: &mut String,
+               title: &str,
+               b: Option<&Standing>,
+               f: Option<&Standing>,
+               change: String,
+               m: LevelMovement| {
+        let levels = format!("{} → {}", level(b), level(f));
+        let _ = writeln!(out, "{}  {}  {}  {}", pad(title, width), pad(&levels, 26), pad_left(&change, 8), movement(m));
+    };
+    for c in &report.categories {
+        let title = if c.focus { format!("{} *", c.title) } else { c.title.clone() };
+        row(
+            &mut out,
+            &title,
+            c.baseline.as_ref(),
+            c.follow_up.as_ref(),
+            signed(c.change_exact.as_ref()),
+            c.level_movement,
+        );
+    }
+    let o = &report.overall;
+    row(&mut out, "Overall", Some(&o.baseline), Some(&o.follow_up), signed(o.change_exact.as_ref()), o.level_movement);
+    let _ = writeln!(
+        out,
+        "\nChange is in percentage points ({} → {} overall).",
+        percent(Some(&o.baseline)),
+        percent(Some(&o.follow_up))
+    );
+    if report.categories.iter().any(|c| c.focus) {
+        out.push_str("* focus category\n");
+    }
+    for (name, pick) in [("Advanced", 0), ("Regressed", 1)] {
+        let total: usize = report.categories.iter().map(|c| items(c, pick).len()).sum();
+        let _ = writeln!(out, "\n{name} ({total})");
+        for c in report.categories.iter().filter(|c| !items(c, pick).is_empty()) {
+            let _ = writeln!(out, "  {}", c.title);
+            for change in items(c, pick) {
+                let newly = if pick == 0 && change.follow_up.iter().all(|a| c.newly_implemented.contains(&a.id)) {
+                    " [newly implemented]"
+                } else {
+                    ""
+                };
+                let _ =
+                    writeln!(out, "    {} {}{newly}", if pick == 0 { "+" } else { "-" }, labels.change_text(change));
+            }
+        }
+    }
+    unmatched_text(&mut out, report);
+    out
+}
+
+fn items(c: &CategoryProgress, pick: usize) -> &[ItemChange] {
+    if pick == 0 { &c.advanced } else { &c.regressed }
+}
+
+fn unmatched_text(out: &mut String, report: &ProgressReport) {
+    if report.unmatched.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nWithout a counterpart ({})", report.unmatched.len());
+    for u in &report.unmatched {
+        let side = match u.side {
+            Side::Baseline => "baseline only",
+            _ => "follow-up only",
+        };
+        let note = u.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let _ = writeln!(out, "  {} ({side}, {}){note}", u.item, u.reason.replace('_', " "));
+    }
+}
+
+/// Escapes text for Markdown table cells.
+fn md(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A Markdown report for an improvement team: summary, table, a bar chart in text, item changes.
+#[must_use]
+pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
+    let mut out = String::new();
+    let (who, what) = heading(report);
+    let o = &report.overall;
+    let _ = writeln!(out, "# Health equity progress: {}\n", md(&who));
+    let _ = writeln!(out, "{}\n\n{}\n", md(&what), md(&window_line(&report.window)));
+    let _ = writeln!(
+        out,
+        "**Overall:** {} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.\n",
+        level(Some(&o.baseline)),
+        percent(Some(&o.baseline)),
+        level(Some(&o.follow_up)),
+        percent(Some(&o.follow_up)),
+        signed(o.change_exact.as_ref()),
+        movement(o.level_movement),
+        o.activities_advanced,
+        o.activities_regressed,
+        o.activities_newly_implemented
+    );
+    out.push_str("| Category | Baseline | Follow-up | Change (points) | Level |\n|---|---|---|---|---|\n");
+    for c in &report.categories {
+        let title = if c.focus { format!("{} (focus)", c.title) } else { c.title.clone() };
+        let _ = writeln!(
+            out,
+            "| {} | {} {} | {} {} | {} | {} |",
+            md(&title),
+            level(c.baseline.as_ref()),
+            percent(c.baseline.as_ref()),
+            level(c.follow_up.as_ref()),
+            percent(c.follow_up.as_ref()),
+            signed(c.change_exact.as_ref()),
+            movement(c.level_movement)
+        );
+    }
+    out.push_str("\n## Baseline and follow-up percent by category\n\n```text\n");
+    let width = report.categories.iter().map(|c| c.title.chars().count()).max().unwrap_or(8);
+    for c in &report.categories {
+        for (i, (name, s)) in
+            [("baseline ", c.baseline.as_ref()), ("follow-up", c.follow_up.as_ref())].into_iter().enumerate()
+        {
+            let value = s.and_then(|s| s.percent_exact.as_ref()).map(|p| p.to_f64_rounded(2));
+            let bar = value.map_or_else(String::new, |v| "█".repeat((v / 2.5).round() as usize));
+            let title = if i == 0 { pad(&c.title, width) } else { pad("", width) };
+            let shown = value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"));
+            let _ = writeln!(out, "{title}  {name} {bar} {shown}");
+        }
+    }
+    out.push_str("```\n");
+    for (name, pick) in [("Key activities that advanced", 0), ("Key activities that regressed", 1)] {
+        let _ = writeln!(out, "\n## {name}\n");
+        let mut any = false;
+        for c in report.categories.iter().filter(|c| !items(c, pick).is_empty()) {
+            let _ = writeln!(out, "**{}**\n", md(&c.title));
+            for change in items(c, pick) {
+                let _ = writeln!(out, "- {}", md(&labels.change_text(change)));
+            }
+            out.push('\n');
+            any = true;
+        }
+        if !any {
+            out.push_str("None.\n");
+        }
+    }
+    if !report.unmatched.is_empty() {
+        let mut block = String::new();
+        unmatched_text(&mut block, report);
+        let _ = writeln!(out, "\n## Items without a counterpart\n\n```text{block}```");
+    }
+    let _ = writeln!(out, "\n_Generated by {} {}._", report.engine.name, report.engine.version);
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1d2733;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d6dde6;padding-bottom:.2rem}
+.meta{color:#4a5868}.summary{background:#f2f6fa;border-left:4px solid #1f5c99;padding:.7rem 1rem;margin:1rem 0}
+table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e3e8ee}
+th{background:#f7f9fb}td.num{text-align:right;font-variant-numeric:tabular-nums}.improved{color:#1b7a3a;font-weight:600}
+.declined{color:#b3261e;font-weight:600}.focus{font-size:.8rem;background:#fff3c4;border-radius:3px;padding:0 .3rem;margin-left:.3rem}
+.chart svg{max-width:100%;height:auto}li{margin:.2rem 0}footer{margin-top:2rem;color:#6b7886;font-size:.85rem}";
+
+/// A single self-contained HTML page: inline CSS and an inline SVG chart, no scripts, no
+/// external resources.
+///
+/// # Errors
+/// A message when the chart cannot be drawn.
+pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String, String> {
+    let chart = super::chart::progress_chart(report)?;
+    let (who, what) = heading(report);
+    let o = &report.overall;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Health equity progress: {}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n",
+        html(&who)
+    );
+    let _ = writeln!(out, "<h1>Health equity progress: {}</h1>", html(&who));
+    let _ = writeln!(out, "<p class=\"meta\">{}<br>{}</p>", html(&what), html(&window_line(&report.window)));
+    let _ = writeln!(
+        out,
+        "<div class=\"summary\"><strong>Overall:</strong> {} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.</div>",
+        html(&level(Some(&o.baseline))),
+        percent(Some(&o.baseline)),
+        html(&level(Some(&o.follow_up))),
+        percent(Some(&o.follow_up)),
+        signed(o.change_exact.as_ref()),
+        movement(o.level_movement),
+        o.activities_advanced,
+        o.activities_regressed,
+        o.activities_newly_implemented
+    );
+    let _ = writeln!(out, "<h2>Baseline and follow-up by category</h2>\n<div class=\"chart\">\n{chart}\n</div>");
+    out.push_str("<table>\n<thead><tr><th>Category</th><th>Baseline</th><th>Follow-up</th><th>Change (points)</th><th>Level</th></tr></thead>\n<tbody>\n");
+    for c in &report.categories {
+        let focus = if c.focus { "<span class=\"focus\">focus</span>" } else { "" };
+        let class = match c.level_movement {
+            LevelMovement::Improved => " class=\"improved\"",
+            LevelMovement::Declined => " class=\"declined\"",
+            _ => "",
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"category\"><td>{}{focus}</td><td>{} <span class=\"meta\">{}</span></td><td>{} <span class=\"meta\">{}</span></td><td class=\"num\">{}</td><td{class}>{}</td></tr>",
+            html(&c.title),
+            html(&level(c.baseline.as_ref())),
+            percent(c.baseline.as_ref()),
+            html(&level(c.follow_up.as_ref())),
+            percent(c.follow_up.as_ref()),
+            signed(c.change_exact.as_ref()),
+            movement(c.level_movement)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<tr><th>Overall</th><th>{} {}</th><th>{} {}</th><th style=\"text-align:right\">{}</th><th>{}</th></tr>\n</tbody>\n</table>",
+        html(&level(Some(&o.baseline))),
+        percent(Some(&o.baseline)),
+        html(&level(Some(&o.follow_up))),
+        percent(Some(&o.follow_up)),
+        signed(o.change_exact.as_ref()),
+        movement(o.level_movement)
+    );
+    for (name, pick) in [("Key activities that advanced", 0), ("Key activities that regressed", 1)] {
+        let _ = writeln!(out, "<h2>{name}</h2>");
+        let mut any = false;
+        for c in report.categories.iter().filter(|c| !items(c, pick).is_empty()) {
+            let _ = writeln!(out, "<h3>{}</h3>\n<ul>", html(&c.title));
+            for change in items(c, pick) {
+                let _ = writeln!(out, "<li>{}</li>", html(&labels.change_text(change)));
+            }
+            out.push_str("</ul>\n");
+            any = true;
+        }
+        if !any {
+            out.push_str("<p>None.</p>\n");
+        }
+    }
+    if !report.unmatched.is_empty() {
+        out.push_str("<h2>Items without a counterpart</h2>\n<ul>\n");
+        for u in &report.unmatched {
+            let side = if u.side == Side::Baseline { "baseline only" } else { "follow-up only" };
+            let note = u.note.as_deref().map(|n| format!(": {}", html(n))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code> ({side}, {}){note}</li>",
+                html(&u.item),
+                html(&u.reason.replace('_', " "))
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        out,
+        "<footer>Generated by {} {}. Percents are exact values rounded to two decimals; levels are compared on the exact values.</footer>\n</body>\n</html>",
+        html(&report.engine.name),
+        html(&report.engine.version)
+    );
+    Ok(out)
+}
