@@ -160,6 +160,21 @@ impl Exact {
         Some(Self::from_big(self.to_big() / other.to_big()))
     }
 
+    /// The reduced numerator and (positive) denominator, when both fit in `i128`.
+    ///
+    /// ```
+    /// use health_equity_assessment::Exact;
+    /// assert_eq!(Exact::new(-6, 4).unwrap().to_i128_parts(), Some((-3, 2)));
+    /// ```
+    #[must_use]
+    pub fn to_i128_parts(&self) -> Option<(i128, i128)> {
+        match &self.0 {
+            Repr::Small(r) => Some((*r.numer(), *r.denom())),
+            // Canonical form: a Big value does not fit by construction.
+            Repr::Big(_) => None,
+        }
+    }
+
     /// The numerator of the reduced fraction, as text.
     #[must_use]
     pub fn numer_string(&self) -> String {

@@ -15,6 +15,7 @@
 //! instrument file --Instrument::from_json--> Instrument --(Registry: id + version)
 //! response JSON --validate_json--> ValidatedResponse --score--> ScoreReport
 //! (baseline ScoreReport, follow-up ScoreReport) + program window --progress::compare--> ProgressReport
+//! many ScoreReports --Cohort::analyze--> CohortReport (paired statistics in `stats`)
 //! ```
 //!
 //! # Example
@@ -68,6 +69,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cohort;
 mod exact;
 pub mod instrument;
 mod json;
@@ -76,6 +78,7 @@ mod registry;
 pub mod response;
 mod schema;
 pub mod score;
+pub mod stats;
 
 pub use exact::{Exact, ParseExactError};
 pub use instrument::{FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem, InstrumentRef, InstrumentSpec};

@@ -33,6 +33,8 @@ pub enum SchemaKind {
     ProgressReport,
     /// An item map between instrument versions.
     ItemMap,
+    /// A cohort analysis.
+    CohortReport,
 }
 
 impl SchemaKind {
@@ -43,6 +45,7 @@ impl SchemaKind {
         SchemaKind::ScoreReport,
         SchemaKind::ProgressReport,
         SchemaKind::ItemMap,
+        SchemaKind::CohortReport,
     ];
 
     /// The name used on the command line and in file names, e.g. `score-report`.
@@ -54,6 +57,7 @@ impl SchemaKind {
             SchemaKind::ScoreReport => "score-report",
             SchemaKind::ProgressReport => "progress-report",
             SchemaKind::ItemMap => "item-map",
+            SchemaKind::CohortReport => "cohort-report",
         }
     }
 
@@ -78,6 +82,7 @@ impl SchemaKind {
             SchemaKind::ScoreReport => generate::<crate::ScoreReport>(),
             SchemaKind::ProgressReport => generate::<crate::progress::ProgressReport>(),
             SchemaKind::ItemMap => generate::<crate::progress::ItemMap>(),
+            SchemaKind::CohortReport => generate::<crate::cohort::CohortReport>(),
         }
     }
 

@@ -110,3 +110,23 @@ fn progress_reports_and_item_maps_validate_against_their_schemas() {
     let v = validator(&SchemaKind::ProgressReport.schema());
     assert_eq!(errors(&v, &serde_json::to_value(&report).unwrap()), Vec::<String>::new());
 }
+
+#[test]
+fn cohort_reports_validate_against_their_schema() {
+    use health_equity_assessment::cohort::synthetic::{SyntheticCohort, generate};
+    use health_equity_assessment::cohort::{Cohort, CohortOptions};
+    use health_equity_assessment::progress::Program;
+    let heoa = Registry::builtin().latest("heoa").unwrap();
+    let mut cohort = Cohort::new();
+    for (i, r) in generate(heoa, &SyntheticCohort::new(20, 4).with_unpaired_share(0.2)).iter().enumerate() {
+        cohort.add(format!("s{i}"), r.validate(heoa).unwrap().score());
+    }
+    cohort.reject("bad.json", vec!["syntax".to_owned()]);
+    let options = CohortOptions::default().with_program(Program::new(jiff::civil::date(2023, 5, 11)));
+    let report = cohort.analyze(&options).unwrap();
+    let v = validator(&SchemaKind::CohortReport.schema());
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(errors(&v, &value), Vec::<String>::new());
+    let back: health_equity_assessment::cohort::CohortReport = serde_json::from_value(value).unwrap();
+    assert_eq!(back, report);
+}

@@ -83,3 +83,80 @@ pub fn read_text(path: &str, limit: u64) -> Result<String, InputError> {
 pub fn display_name(path: &str) -> String {
     if path == "-" { "<stdin>".to_owned() } else { path.to_owned() }
 }
+
+/// One line read by [`read_bounded_line`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A line (without its line ending) of at most the limit.
+    Text(String),
+    /// A line longer than the limit: skipped without being kept in memory.
+    TooLong(usize),
+    /// A line that is not UTF-8.
+    NotUtf8(usize),
+}
+
+/// Reads the next line of at most `limit` bytes, or `None` at the end of the input. A longer
+/// line is consumed and reported by length, never held in memory whole.
+pub fn read_bounded_line<R: io::BufRead>(reader: &mut R, limit: usize) -> io::Result<Option<Line>> {
+    let mut bytes = Vec::new();
+    let mut total = 0usize;
+    let mut saw_any = false;
+    loop {
+        let (done, used) = {
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            saw_any = true;
+            match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => {
+                    if total + i <= limit {
+                        bytes.extend_from_slice(&chunk[..i]);
+                    }
+                    total += i;
+                    (true, i + 1)
+                }
+                None => {
+                    if total + chunk.len() <= limit {
+                        bytes.extend_from_slice(chunk);
+                    }
+                    total += chunk.len();
+                    (false, chunk.len())
+                }
+            }
+        };
+        reader.consume(used);
+        if done {
+            break;
+        }
+    }
+    if !saw_any {
+        return Ok(None);
+    }
+    if total > limit {
+        return Ok(Some(Line::TooLong(total)));
+    }
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(Line::Text(text))),
+        Err(e) => Ok(Some(Line::NotUtf8(e.utf8_error().valid_up_to()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_lines() {
+        let data = b"short\r\n0123456789abcdef\n\xff\xfe\nlast";
+        let mut r = io::BufReader::with_capacity(4, &data[..]);
+        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::Text("short".into())));
+        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::TooLong(16)));
+        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::NotUtf8(0)));
+        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::Text("last".into())));
+        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), None);
+    }
+}

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cohort;
 pub mod input;
 pub mod render;
 
@@ -16,7 +17,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use health_equity_assessment::cohort::synthetic::{self, SyntheticCohort};
+use health_equity_assessment::cohort::{CohortOptions, summary_rows};
 use health_equity_assessment::progress::{CompareOptions, FollowUpWindow, ItemMap, Program, compare};
+use health_equity_assessment::stats;
 use health_equity_assessment::{Instrument, Registry, ResponseError, SchemaKind, ValidatedResponse};
 use serde::Serialize;
 
@@ -97,6 +101,82 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Pair many organizations' assessments and summarize the change with paired statistics.
+    ///
+    /// Inputs are files (one document each; `.ndjson` and `.jsonl` files one per line),
+    /// directories (searched recursively) or `-` (newline-delimited JSON on standard input).
+    /// Per organization and instrument the earliest assessment is the baseline and the latest
+    /// the follow-up. Bad documents are reported by file and line and skipped.
+    Cohort {
+        /// Files, directories, or `-`.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// The program's completion date: checks every pair's follow-up window.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        program_completed: Option<jiff::civil::Date>,
+        /// The follow-up window [default: P1M].
+        #[arg(long, value_name = "DURATION", value_parser = parse_window, requires = "program_completed")]
+        window: Option<FollowUpWindow>,
+        /// Leave pairs with a late follow-up out of the statistics.
+        #[arg(long, requires = "program_completed")]
+        exclude_late: bool,
+        /// Wilcoxon zero method (scipy's `zero_method`).
+        #[arg(long, value_enum, default_value_t = ZeroMethodArg::Wilcox)]
+        zero_method: ZeroMethodArg,
+        /// Alternative hypothesis (greater: the follow-up tends to be higher).
+        #[arg(long, value_enum, default_value_t = AlternativeArg::TwoSided)]
+        alternative: AlternativeArg,
+        /// Wilcoxon p-value method: `auto` reproduces scipy.stats.wilcoxon's default; `exact` is
+        /// the exact conditional distribution, which also handles ties and zeros.
+        #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+        method: MethodArg,
+        /// Continuity correction in the normal approximation (R's default; not scipy's).
+        #[arg(long)]
+        correction: bool,
+        /// Confidence level of the Hodges–Lehmann interval.
+        #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+        confidence_level: f64,
+        /// McNemar's test: exact binomial, or chi-square with continuity correction.
+        #[arg(long, value_enum, default_value_t = McNemarArg::Exact)]
+        mcnemar: McNemarArg,
+        /// Output: text table, the JSON report, or tidy CSV (one row per organization × phase ×
+        /// category).
+        #[arg(long, value_enum, default_value_t = CohortFormat::Text)]
+        format: CohortFormat,
+        /// Also write one CSV row per category with the statistics to this file.
+        #[arg(long, value_name = "FILE")]
+        summary_csv: Option<String>,
+        /// Stop with exit status 1 when any document is bad.
+        #[arg(long)]
+        strict: bool,
+        /// Instrument files for instruments that are not built in (repeatable).
+        #[arg(long = "instrument-file", value_name = "PATH")]
+        instrument_files: Vec<String>,
+    },
+    /// Write a synthetic cohort as newline-delimited JSON (deterministic for a seed).
+    SyntheticCohort {
+        /// Number of organizations.
+        #[arg(long, default_value_t = 100)]
+        organizations: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Probability that an item moves up one option at follow-up (the true effect).
+        #[arg(long, default_value_t = 0.25)]
+        effect: f64,
+        /// Probability that an item moves down one option.
+        #[arg(long, default_value_t = 0.03)]
+        regression: f64,
+        /// Share of follow-ups after the one-month window.
+        #[arg(long, default_value_t = 0.05)]
+        late_share: f64,
+        /// Share of organizations with a baseline only.
+        #[arg(long, default_value_t = 0.0)]
+        unpaired_share: f64,
+        /// The instrument, ID@VERSION.
+        #[arg(long, value_name = "ID@VERSION", default_value = "heoa@1.0.0")]
+        instrument: String,
+    },
     /// Score a response document.
     Score {
         /// The response document (`-` for standard input).
@@ -114,6 +194,45 @@ enum Command {
 enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CohortFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ZeroMethodArg {
+    Wilcox,
+    Pratt,
+    Zsplit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AlternativeArg {
+    TwoSided,
+    Greater,
+    Less,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MethodArg {
+    /// scipy's default choice.
+    Auto,
+    /// The exact conditional distribution (ties and zeros included).
+    Exact,
+    /// The normal approximation with tie correction.
+    Asymptotic,
+    /// scipy's `method="exact"` (the untied distribution).
+    ScipyExact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum McNemarArg {
+    Exact,
+    ChiSquare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,6 +324,83 @@ fn execute(command: Command) -> Result<(), Failure> {
         }
         Command::Validate { file, instrument_file, format } => validate(&file, instrument_file.as_deref(), format),
         Command::Score { file, format, instrument_file } => score(&file, instrument_file.as_deref(), format),
+        Command::Cohort {
+            inputs,
+            program_completed,
+            window,
+            exclude_late,
+            zero_method,
+            alternative,
+            method,
+            correction,
+            confidence_level,
+            mcnemar,
+            format,
+            summary_csv,
+            strict,
+            instrument_files,
+        } => {
+            let alternative = match alternative {
+                AlternativeArg::TwoSided => stats::Alternative::TwoSided,
+                AlternativeArg::Greater => stats::Alternative::Greater,
+                AlternativeArg::Less => stats::Alternative::Less,
+            };
+            let wilcoxon = stats::WilcoxonOptions::default()
+                .with_zero_method(match zero_method {
+                    ZeroMethodArg::Wilcox => stats::ZeroMethod::Wilcox,
+                    ZeroMethodArg::Pratt => stats::ZeroMethod::Pratt,
+                    ZeroMethodArg::Zsplit => stats::ZeroMethod::Zsplit,
+                })
+                .with_alternative(alternative)
+                .with_method(match method {
+                    MethodArg::Auto => stats::Method::Auto,
+                    MethodArg::Exact => stats::Method::ExactConditional,
+                    MethodArg::Asymptotic => stats::Method::Asymptotic,
+                    MethodArg::ScipyExact => stats::Method::ScipyExact,
+                })
+                .with_correction(correction);
+            let mcnemar = match mcnemar {
+                McNemarArg::Exact => stats::McNemarOptions::default(),
+                McNemarArg::ChiSquare => stats::McNemarOptions::default().with_method(stats::McNemarMethod::ChiSquare),
+            };
+            let hodges_lehmann = stats::HodgesLehmannOptions::default()
+                .with_confidence_level(confidence_level)
+                .with_alternative(alternative)
+                .with_correction(correction);
+            let mut options = CohortOptions::default()
+                .with_wilcoxon(wilcoxon)
+                .with_mcnemar(mcnemar)
+                .with_hodges_lehmann(hodges_lehmann)
+                .with_exclude_late(exclude_late);
+            if let Some(date) = program_completed {
+                options = options.with_program(Program::new(date).with_window(window.unwrap_or_default()));
+            }
+            cohort_command(&inputs, &options, format, summary_csv.as_deref(), strict, &instrument_files)
+        }
+        Command::SyntheticCohort {
+            organizations,
+            seed,
+            effect,
+            regression,
+            late_share,
+            unpaired_share,
+            instrument,
+        } => {
+            let instrument = lookup(&instrument)?;
+            let spec = SyntheticCohort::new(organizations, seed)
+                .with_effect(effect)
+                .with_regression(regression)
+                .with_late_share(late_share)
+                .with_unpaired_share(unpaired_share);
+            let mut out = String::new();
+            for response in synthetic::generate(instrument, &spec) {
+                let line =
+                    serde_json::to_string(&response).map_err(|e| Failure::Usage(format!("cannot serialize: {e}")))?;
+                out.push_str(&line);
+                out.push('\n');
+            }
+            emit(&out)
+        }
         Command::Diff {
             baseline,
             follow_up,
@@ -508,6 +704,55 @@ fn diff(
                 .map_err(|e| Failure::Usage(format!("cannot draw the chart: {e}")))?;
             emit(&page)
         }
+    }
+}
+
+fn csv_text<T: Serialize>(rows: &[T]) -> Result<String, Failure> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row).map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))
+}
+
+fn cohort_command(
+    inputs: &[String],
+    options: &CohortOptions,
+    format: CohortFormat,
+    summary_csv: Option<&str>,
+    strict: bool,
+    instrument_files: &[String],
+) -> Result<(), Failure> {
+    if !(options.hodges_lehmann.confidence_level > 0.0 && options.hodges_lehmann.confidence_level < 1.0) {
+        return Err(Failure::Usage(format!(
+            "--confidence-level {} is not strictly between 0 and 1",
+            options.hodges_lehmann.confidence_level
+        )));
+    }
+    let registry = registry_with(instrument_files)?;
+    let sources = cohort::sources(inputs).map_err(Failure::Usage)?;
+    let mut problems = Vec::new();
+    let cohort = cohort::load(&sources, &registry, &mut problems).map_err(Failure::Usage)?;
+    if strict && !problems.is_empty() {
+        return Err(Failure::Invalid(problems));
+    }
+    {
+        let mut err = io::stderr().lock();
+        for line in &problems {
+            let _ = writeln!(err, "{line}");
+        }
+    }
+    let report =
+        cohort.analyze(options).map_err(|e| Failure::Invalid(vec![format!("cannot analyze the cohort: {e}")]))?;
+    if let Some(path) = summary_csv {
+        let text = csv_text(&summary_rows(&report))?;
+        std::fs::write(path, text).map_err(|e| Failure::Usage(format!("{path}: cannot write: {e}")))?;
+    }
+    match format {
+        CohortFormat::Json => emit_json(&report),
+        CohortFormat::Text => emit(&render::cohort_text::render(&report)),
+        CohortFormat::Csv => emit(&csv_text(&cohort.tidy_rows(options))?),
     }
 }
 

@@ -264,3 +264,86 @@ fn the_progress_report_schema_is_printed() {
     let o = run(&["schema", "progress-report"]);
     assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/progress-report.schema.json")).unwrap());
 }
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("equity-assess-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn cohort_of_500_generated_organizations() {
+    let o = run(&["synthetic-cohort", "--organizations", "500", "--seed", "7"]);
+    assert!(o.status.success());
+    let ndjson = temp("cohort500.ndjson");
+    std::fs::write(&ndjson, &o.stdout).unwrap();
+    assert_eq!(stdout(&o).lines().count(), 1000);
+    // Deterministic for a seed.
+    assert_eq!(run(&["synthetic-cohort", "--organizations", "500", "--seed", "7"]).stdout, o.stdout);
+
+    let path = ndjson.to_str().unwrap();
+    let o = run(&["cohort", path, "--program-completed", "2023-05-11"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("500 pairs (500 in the statistics)"), "{text}");
+    for title in ["Data collection ", "Data validation", "Organizational infrastructure and culture", "Overall"] {
+        assert!(text.lines().any(|l| l.starts_with(title) && l.contains("500")), "{title}: {text}");
+    }
+
+    let summary = temp("summary.csv");
+    let o = run(&["cohort", path, "--format", "csv", "--summary-csv", summary.to_str().unwrap()]);
+    assert!(o.status.success());
+    let csv = stdout(&o);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with(
+        "organization_id,organization_name,instrument_id,instrument_version,phase,assessed_on,category_id"
+    ));
+    assert!(header.split(',').all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')), "{header}");
+    assert_eq!(lines.count(), 500 * 2 * 7);
+    let summary_text = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(summary_text.lines().count(), 1 + 7 + 1, "header, seven categories, overall");
+
+    let o = run(&["cohort", path, "--format", "json", "--method", "exact", "--zero-method", "pratt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let w = &report["instruments"][0]["categories"][0]["wilcoxon"];
+    assert_eq!((w["method"].as_str(), w["zero_method"].as_str()), (Some("exact_conditional"), Some("pratt")));
+    for p in [ndjson, summary] {
+        std::fs::remove_file(p).unwrap();
+    }
+}
+
+#[test]
+fn cohort_reports_bad_documents_by_file_and_line_and_goes_on_unless_strict() {
+    let good = std::fs::read_to_string(root().join(BASE)).unwrap().replace('\n', " ");
+    let follow = std::fs::read_to_string(root().join(FOLLOW)).unwrap().replace('\n', " ");
+    let ndjson = temp("mixed.ndjson");
+    std::fs::write(&ndjson, format!("{good}\n{{not json\n\n{follow}\n")).unwrap();
+    let path = ndjson.to_str().unwrap();
+    let o = run(&["cohort", path, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{path}:2: line 1, column 2")), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["instruments"][0]["pairs"], 1);
+    assert_eq!(report["rejected"][0]["source"], format!("{path}:2"));
+    let o = run(&["cohort", path, "--strict"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    // Directories and standard input.
+    let o = run(&["cohort", "examples", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (report["instruments"][0]["pairs"].as_u64(), report["unpaired"].as_array().unwrap().len()),
+        (Some(1), 1)
+    );
+    let o = run_stdin(&["cohort", "-", "--format", "json"], format!("{good}\n{follow}\n").as_bytes());
+    assert!(o.status.success());
+    assert_eq!(run(&["cohort", "does-not-exist"]).status.code(), Some(2));
+    assert_eq!(run(&["cohort", path, "--confidence-level", "1.5"]).status.code(), Some(2));
+    std::fs::remove_file(ndjson).unwrap();
+}
+
+#[test]
+fn the_cohort_report_schema_is_printed() {
+    let o = run(&["schema", "cohort-report"]);
+    assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/cohort-report.schema.json")).unwrap());
+}

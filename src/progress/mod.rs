@@ -606,7 +606,7 @@ fn change_between(before: Option<&Exact>, after: Option<&Exact>) -> (Option<f64>
     }
 }
 
-fn movement(before: Option<usize>, after: Option<usize>) -> LevelMovement {
+pub(crate) fn movement(before: Option<usize>, after: Option<usize>) -> LevelMovement {
     match (before, after) {
         (Some(b), Some(a)) if a > b => LevelMovement::Improved,
         (Some(b), Some(a)) if a < b => LevelMovement::Declined,

@@ -1,6 +1,7 @@
 //! Human-readable renderings of reports. JSON output is the reports' own serde form.
 
 pub mod chart;
+pub mod cohort_text;
 pub mod progress;
 pub mod score_text;
 

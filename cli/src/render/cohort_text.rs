@@ -1,0 +1,127 @@
+//! The `cohort --format text` report: counts, then a table per instrument.
+
+use std::fmt::Write as _;
+
+use health_equity_assessment::cohort::{CategorySummary, CohortReport};
+
+use super::{pad, pad_left};
+
+fn p(value: Option<f64>) -> String {
+    match value {
+        None => "—".to_owned(),
+        Some(v) if v < 0.0001 => "<0.0001".to_owned(),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+fn row(out: &mut String, width: usize, c: &CategorySummary) {
+    let median = c.median_change_exact.as_ref().map_or_else(|| "—".to_owned(), |m| m.to_decimal_string(2));
+    let improved = c.share_improved.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0));
+    let w = c.wilcoxon.as_ref();
+    let r = w.and_then(|w| w.rank_biserial).map_or_else(|| "—".to_owned(), |r| format!("{r:+.3}"));
+    let _ = writeln!(
+        out,
+        "{}  {}  {}  {}  {}  {}  {}  {}",
+        pad(&c.title, width),
+        pad_left(&c.n_pairs.to_string(), 6),
+        pad_left(&median, 8),
+        pad_left(&improved, 9),
+        pad_left(&p(w.and_then(|w| w.p_value)), 8),
+        pad_left(&p(c.p_holm), 8),
+        pad_left(&p(c.p_bh), 8),
+        pad_left(&r, 7),
+    );
+}
+
+/// Renders a cohort report for a person.
+#[must_use]
+pub fn render(report: &CohortReport) -> String {
+    let mut out = String::new();
+    let pairs: usize = report.instruments.iter().map(|i| i.pairs).sum();
+    let included: usize = report.instruments.iter().map(|i| i.pairs_included).sum();
+    let _ = writeln!(
+        out,
+        "Cohort: {} documents, {} assessments, {} organizations; {pairs} pairs ({included} in the statistics), {} unpaired, {} not comparable, {} rejected",
+        report.documents,
+        report.assessments,
+        report.organizations,
+        report.unpaired.len(),
+        report.not_comparable.len(),
+        report.rejected.len()
+    );
+    if let Some(program) = &report.options.program {
+        let late = report.outside_window.iter().filter(|o| o.days_late.is_some()).count();
+        let early = report.outside_window.len() - late;
+        let _ = writeln!(
+            out,
+            "Follow-up window: {} after {}; {late} late{}, {early} before the program ended",
+            program.window,
+            program.completed_on,
+            if report.options.exclude_late { " (excluded)" } else { " (included)" }
+        );
+    }
+    let w = &report.options.wilcoxon;
+    let _ = writeln!(
+        out,
+        "Wilcoxon signed-rank: zero method {}, {}, method {}{}; p adjusted across categories (Holm, Benjamini–Hochberg)",
+        text(&w.zero_method),
+        text(&w.alternative),
+        text(&w.method),
+        if w.correction { ", continuity correction" } else { "" }
+    );
+    for group in &report.instruments {
+        let _ = writeln!(out, "\n{} ({}): {} pairs", group.instrument, group.versions.join(", "), group.pairs_included);
+        let width = group.categories.iter().map(|c| c.title.chars().count()).max().unwrap_or(8).max(8);
+        let _ = writeln!(
+            out,
+            "{}  {:>6}  {:>8}  {:>9}  {:>8}  {:>8}  {:>8}  {:>7}",
+            pad("Category", width),
+            "n",
+            "median Δ",
+            "improved",
+            "p",
+            "p Holm",
+            "p BH",
+            "r"
+        );
+        for c in &group.categories {
+            row(&mut out, width, c);
+        }
+        row(&mut out, width, &group.overall);
+        let methods: Vec<String> = group
+            .categories
+            .iter()
+            .chain(std::iter::once(&group.overall))
+            .filter_map(|c| c.wilcoxon.as_ref().map(|w| text(&w.method)))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let _ = writeln!(
+            out,
+            "median Δ: median change in percentage points; improved: share whose level rose; r: matched-pairs rank-biserial (positive = follow-up higher); p method: {}",
+            methods.join(", ")
+        );
+        let moved: Vec<_> = group.items.iter().filter(|i| i.moved_to_implemented > 0).collect();
+        if !moved.is_empty() {
+            let mut top = moved.clone();
+            top.sort_by(|a, b| b.moved_to_implemented.cmp(&a.moved_to_implemented).then(a.item.cmp(&b.item)));
+            let _ = writeln!(out, "Most often newly implemented (McNemar exact p):");
+            for i in top.iter().take(5) {
+                let _ = writeln!(
+                    out,
+                    "  {}: {} moved to implemented, {} away (p = {})",
+                    i.item,
+                    i.moved_to_implemented,
+                    i.moved_from_implemented,
+                    p(i.mcnemar.p_value)
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A serde enum as its JSON string (`two_sided`).
+fn text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}

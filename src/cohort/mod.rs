@@ -1,0 +1,671 @@
+//! Cohorts: many organizations' baseline and follow-up assessments, paired per organization and
+//! instrument, summarized with paired statistics researchers can cross-check in scipy and R.
+//!
+//! ```
+//! use health_equity_assessment::Registry;
+//! use health_equity_assessment::cohort::{Cohort, CohortOptions};
+//! use health_equity_assessment::cohort::synthetic::{SyntheticCohort, generate};
+//!
+//! let heoa = Registry::builtin().latest("heoa").unwrap();
+//! let mut cohort = Cohort::new();
+//! for (i, response) in generate(heoa, &SyntheticCohort::new(40, 7).with_effect(0.3)).iter().enumerate() {
+//!     cohort.add(format!("synthetic:{i}"), response.validate(heoa)?.score());
+//! }
+//! let report = cohort.analyze(&CohortOptions::default())?;
+//! let group = &report.instruments[0];
+//! assert_eq!(group.pairs, 40);
+//! let overall = &group.overall;
+//! assert!(overall.wilcoxon.as_ref().unwrap().p_value.unwrap() < 0.001);
+//! assert!(overall.median_change_exact.as_ref().unwrap() > &health_equity_assessment::Exact::zero());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Pairing
+//!
+//! Assessments are grouped by organization id and instrument id. The earliest is the baseline
+//! and the latest the follow-up (ties in date are broken by source name, so the result does not
+//! depend on input order); assessments in between are kept as `intermediate` and not used.
+//! An organization with one assessment is reported as unpaired. A pair on different major
+//! versions cannot be compared and is reported as such.
+//!
+//! # Statistics
+//!
+//! For each category, and for the overall percent, over the pairs where both sides have a
+//! percent: the differences `follow-up − baseline` in percentage points (exact), their mean and
+//! median, level movement counts and shares, the [Wilcoxon signed-rank test](fn@crate::stats::wilcoxon)
+//! (scipy's defaults unless chosen otherwise), the [sign test](crate::stats::sign_test), the
+//! matched-pairs rank-biserial correlation, and the [Hodges–Lehmann](fn@crate::stats::hodges_lehmann)
+//! estimate with its confidence interval. The category p-values are adjusted by Holm and by
+//! Benjamini–Hochberg across the categories of the instrument. For each item: how many
+//! organizations moved to, or away from, the top option, with [McNemar's test](fn@crate::stats::mcnemar).
+
+pub mod synthetic;
+mod tidy;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use tidy::{Phase, SummaryRow, TidyRow, summary_rows};
+
+use crate::Exact;
+use crate::progress::{LevelMovement, Program, WindowVerdict};
+use crate::response::DateSchema;
+use crate::score::{Engine, ItemStatus, ScoreReport, date_serde};
+use crate::stats::{
+    self, HodgesLehmannOptions, HodgesLehmannResult, McNemarOptions, McNemarResult, PAdjustMethod, PairedBinaryTable,
+    SignTestResult, StatsError, WilcoxonOptions, WilcoxonResult,
+};
+
+/// How a cohort is analyzed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct CohortOptions {
+    /// The program whose completion opens every pair's follow-up window.
+    pub program: Option<Program>,
+    /// Leave pairs whose follow-up is late out of the statistics (they are still listed).
+    pub exclude_late: bool,
+    /// The Wilcoxon test options (scipy's defaults by default).
+    pub wilcoxon: WilcoxonOptions,
+    /// The Hodges–Lehmann options (95 % interval by default).
+    pub hodges_lehmann: HodgesLehmannOptions,
+    /// The McNemar options (exact binomial by default).
+    pub mcnemar: McNemarOptions,
+    /// Largest number of assessments accepted (default 1,000,000).
+    pub max_assessments: usize,
+}
+
+impl Default for CohortOptions {
+    fn default() -> Self {
+        CohortOptions {
+            program: None,
+            exclude_late: false,
+            wilcoxon: WilcoxonOptions::default(),
+            hodges_lehmann: HodgesLehmannOptions::default(),
+            mcnemar: McNemarOptions::default(),
+            max_assessments: 1_000_000,
+        }
+    }
+}
+
+impl CohortOptions {
+    /// Checks every pair against this program's follow-up window.
+    #[must_use]
+    pub fn with_program(mut self, program: Program) -> Self {
+        self.program = Some(program);
+        self
+    }
+
+    /// Leaves late pairs out of the statistics.
+    #[must_use]
+    pub fn with_exclude_late(mut self, exclude: bool) -> Self {
+        self.exclude_late = exclude;
+        self
+    }
+
+    /// Sets the Wilcoxon options.
+    #[must_use]
+    pub fn with_wilcoxon(mut self, options: WilcoxonOptions) -> Self {
+        self.wilcoxon = options;
+        self
+    }
+
+    /// Sets the Hodges–Lehmann options.
+    #[must_use]
+    pub fn with_hodges_lehmann(mut self, options: HodgesLehmannOptions) -> Self {
+        self.hodges_lehmann = options;
+        self
+    }
+
+    /// Sets the McNemar options.
+    #[must_use]
+    pub fn with_mcnemar(mut self, options: McNemarOptions) -> Self {
+        self.mcnemar = options;
+        self
+    }
+
+    /// Sets the largest number of assessments accepted.
+    #[must_use]
+    pub fn with_max_assessments(mut self, max: usize) -> Self {
+        self.max_assessments = max;
+        self
+    }
+}
+
+/// Why a cohort cannot be analyzed at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CohortError {
+    /// More assessments than [`CohortOptions::max_assessments`].
+    #[error("the cohort has {count} assessments, more than the limit of {limit}")]
+    TooManyAssessments {
+        /// Assessments given.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A statistic could not be computed with the options chosen (for example the exact
+    /// conditional Wilcoxon method on more pairs than it supports).
+    #[error("category {category:?} of {instrument}: {source}")]
+    Statistics {
+        /// The instrument id.
+        instrument: String,
+        /// The category id (`overall` for the overall percent).
+        category: String,
+        /// The statistics error.
+        #[source]
+        source: StatsError,
+    },
+}
+
+impl CohortError {
+    /// A stable machine-readable code.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            CohortError::TooManyAssessments { .. } => "too_many_assessments",
+            CohortError::Statistics { source, .. } => source.code(),
+        }
+    }
+}
+
+/// The assessments of a cohort, and the documents that could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct Cohort {
+    entries: Vec<(String, ScoreReport)>,
+    rejected: Vec<RejectedDocument>,
+}
+
+impl Cohort {
+    /// An empty cohort.
+    #[must_use]
+    pub fn new() -> Self {
+        Cohort::default()
+    }
+
+    /// Adds a scored assessment read from `source` (a file name, `file:line`, …).
+    pub fn add(&mut self, source: impl Into<String>, report: ScoreReport) {
+        self.entries.push((source.into(), report));
+    }
+
+    /// Records a document that could not be read or validated, so the report lists it.
+    pub fn reject(&mut self, source: impl Into<String>, problems: Vec<String>) {
+        self.rejected.push(RejectedDocument { source: source.into(), problems });
+    }
+
+    /// The number of assessments added.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no assessment was added.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Pairs the assessments and computes the statistics.
+    ///
+    /// # Errors
+    /// [`CohortError`] when the cohort is over the size limit or a statistic cannot be
+    /// computed with the options chosen.
+    pub fn analyze(&self, options: &CohortOptions) -> Result<CohortReport, CohortError> {
+        if self.entries.len() > options.max_assessments {
+            return Err(CohortError::TooManyAssessments { count: self.entries.len(), limit: options.max_assessments });
+        }
+        let pairing = self.pair(options);
+        let mut instruments = Vec::new();
+        for (instrument, pairs) in &pairing.groups {
+            instruments.push(summarize(instrument, pairs, options)?);
+        }
+        let mut late = Vec::new();
+        for pairs in pairing.groups.values() {
+            for p in
+                pairs.iter().filter(|p| p.verdict != WindowVerdict::Within && p.verdict != WindowVerdict::NotChecked)
+            {
+                late.push(OutsideWindow {
+                    organization: p.baseline.organization.id.clone(),
+                    instrument: p.baseline.instrument.id.clone(),
+                    follow_up: p.follow_up.assessed_on,
+                    verdict: p.verdict,
+                    days_late: p.days_late,
+                    included: p.included,
+                });
+            }
+        }
+        Ok(CohortReport {
+            options: options.clone(),
+            documents: self.entries.len() + self.rejected.len(),
+            assessments: self.entries.len(),
+            organizations: pairing.organizations,
+            rejected: self.rejected.clone(),
+            unpaired: pairing.unpaired,
+            not_comparable: pairing.not_comparable,
+            outside_window: late,
+            instruments,
+            engine: Engine::current(),
+        })
+    }
+
+    /// One row per organization × phase × category: tidy data for pandas and R.
+    #[must_use]
+    pub fn tidy_rows(&self, options: &CohortOptions) -> Vec<TidyRow> {
+        tidy::rows(self, &self.pair(options))
+    }
+
+    fn pair<'c>(&'c self, options: &CohortOptions) -> Pairing<'c> {
+        // Group by (instrument id, organization id); order inside a group by (date, source).
+        let mut groups: BTreeMap<(&str, &str), Vec<(&'c str, &'c ScoreReport)>> = BTreeMap::new();
+        for (source, report) in &self.entries {
+            groups
+                .entry((report.instrument.id.as_str(), report.organization.id.as_str()))
+                .or_default()
+                .push((source, report));
+        }
+        let mut pairing = Pairing { organizations: groups.len(), ..Pairing::default() };
+        for ((instrument, _), mut list) in groups {
+            list.sort_by(|a, b| a.1.assessed_on.cmp(&b.1.assessed_on).then(a.0.cmp(b.0)));
+            let (Some(&(bs, b)), Some(&(fs, f))) = (list.first(), list.last()) else { continue };
+            if list.len() == 1 {
+                pairing.unpaired.push(Unpaired {
+                    organization: b.organization.id.clone(),
+                    instrument: b.instrument.to_string(),
+                    assessed_on: b.assessed_on,
+                    source: bs.to_owned(),
+                });
+                pairing.singles.push((bs, b));
+                continue;
+            }
+            if b.instrument.version.major != f.instrument.version.major {
+                pairing.not_comparable.push(NotComparable {
+                    organization: b.organization.id.clone(),
+                    baseline: b.instrument.to_string(),
+                    follow_up: f.instrument.to_string(),
+                    reason: "different major versions of the instrument".to_owned(),
+                });
+                pairing.singles.extend(list.iter().copied());
+                continue;
+            }
+            let check = options.program.as_ref().map(|p| p.check(f.assessed_on));
+            let verdict = check.as_ref().map_or(WindowVerdict::NotChecked, |c| c.verdict);
+            let included = !(options.exclude_late && verdict == WindowVerdict::Late);
+            pairing.intermediate.extend(list[1..list.len() - 1].iter().copied());
+            pairing.groups.entry(instrument.to_owned()).or_default().push(Pair {
+                baseline_source: bs,
+                follow_up_source: fs,
+                baseline: b,
+                follow_up: f,
+                verdict,
+                days_late: check.and_then(|c| c.days_late),
+                included,
+            });
+        }
+        pairing
+    }
+}
+
+#[derive(Default)]
+struct Pairing<'c> {
+    organizations: usize,
+    groups: BTreeMap<String, Vec<Pair<'c>>>,
+    unpaired: Vec<Unpaired>,
+    not_comparable: Vec<NotComparable>,
+    /// Assessments of unpaired or not comparable organizations.
+    singles: Vec<(&'c str, &'c ScoreReport)>,
+    /// Assessments between an organization's first and last.
+    intermediate: Vec<(&'c str, &'c ScoreReport)>,
+}
+
+struct Pair<'c> {
+    baseline_source: &'c str,
+    follow_up_source: &'c str,
+    baseline: &'c ScoreReport,
+    follow_up: &'c ScoreReport,
+    verdict: WindowVerdict,
+    days_late: Option<u32>,
+    included: bool,
+}
+
+/// The cohort analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct CohortReport {
+    /// The options used (zero method, alternative, methods, window, exclusions).
+    pub options: CohortOptions,
+    /// Documents given, read or not.
+    pub documents: usize,
+    /// Assessments read and scored.
+    pub assessments: usize,
+    /// Organization × instrument groups.
+    pub organizations: usize,
+    /// Documents that could not be read, with their problems.
+    pub rejected: Vec<RejectedDocument>,
+    /// Organizations with a single assessment.
+    pub unpaired: Vec<Unpaired>,
+    /// Organizations whose first and last assessments cannot be compared.
+    pub not_comparable: Vec<NotComparable>,
+    /// Pairs whose follow-up is outside the program's window.
+    pub outside_window: Vec<OutsideWindow>,
+    /// Statistics per instrument.
+    pub instruments: Vec<InstrumentSummary>,
+    /// The software that produced the report.
+    pub engine: Engine,
+}
+
+/// A document that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct RejectedDocument {
+    /// Where it came from (`file`, `file:line`).
+    pub source: String,
+    /// What is wrong, one problem per entry.
+    pub problems: Vec<String>,
+}
+
+/// An organization with a single assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Unpaired {
+    /// Organization id.
+    pub organization: String,
+    /// Instrument, `id@version`.
+    pub instrument: String,
+    /// Its date.
+    #[serde(with = "date_serde")]
+    #[schemars(with = "DateSchema")]
+    pub assessed_on: Date,
+    /// Where it came from.
+    pub source: String,
+}
+
+/// A pair that cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct NotComparable {
+    /// Organization id.
+    pub organization: String,
+    /// Baseline instrument, `id@version`.
+    pub baseline: String,
+    /// Follow-up instrument.
+    pub follow_up: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A pair whose follow-up falls outside the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct OutsideWindow {
+    /// Organization id.
+    pub organization: String,
+    /// Instrument id.
+    pub instrument: String,
+    /// Follow-up date.
+    #[serde(with = "date_serde")]
+    #[schemars(with = "DateSchema")]
+    pub follow_up: Date,
+    /// `late` or `before_program_end`.
+    pub verdict: WindowVerdict,
+    /// Days after the deadline.
+    pub days_late: Option<u32>,
+    /// Whether the pair is in the statistics.
+    pub included: bool,
+}
+
+/// The statistics of one instrument's pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct InstrumentSummary {
+    /// Instrument id.
+    pub instrument: String,
+    /// The versions seen, sorted.
+    pub versions: Vec<String>,
+    /// Pairs found.
+    pub pairs: usize,
+    /// Pairs in the statistics (pairs minus excluded late ones).
+    pub pairs_included: usize,
+    /// Per category, in the order of the latest version's categories.
+    pub categories: Vec<CategorySummary>,
+    /// The overall percent (id `overall`).
+    pub overall: CategorySummary,
+    /// Per item.
+    pub items: Vec<ItemSummary>,
+}
+
+/// Paired statistics of one category (or of the overall percent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct CategorySummary {
+    /// Category id, or `overall`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Pairs where both sides have a percent.
+    pub n_pairs: u64,
+    /// Pairs whose percent changed.
+    pub n_changed: u64,
+    /// Mean change in percentage points, rounded to four decimals.
+    pub mean_change: Option<f64>,
+    /// Exact mean change.
+    pub mean_change_exact: Option<Exact>,
+    /// Median change, rounded to four decimals.
+    pub median_change: Option<f64>,
+    /// Exact median change.
+    pub median_change_exact: Option<Exact>,
+    /// Pairs whose level improved.
+    pub improved: u64,
+    /// Pairs whose level did not move.
+    pub unchanged: u64,
+    /// Pairs whose level declined.
+    pub declined: u64,
+    /// `improved / n_pairs`, rounded to four decimals.
+    pub share_improved: Option<f64>,
+    /// `unchanged / n_pairs`.
+    pub share_unchanged: Option<f64>,
+    /// `declined / n_pairs`.
+    pub share_declined: Option<f64>,
+    /// The Wilcoxon signed-rank test on the changes (with R's `V`, the rank-biserial
+    /// correlation, and the method actually used); `None` without pairs.
+    pub wilcoxon: Option<WilcoxonResult>,
+    /// Holm-adjusted Wilcoxon p-value across the instrument's categories (`None` for overall).
+    pub p_holm: Option<f64>,
+    /// Benjamini–Hochberg-adjusted p-value across the categories (`None` for overall).
+    pub p_bh: Option<f64>,
+    /// The sign test.
+    pub sign_test: SignTestResult,
+    /// The Hodges–Lehmann estimate of the median change and its interval.
+    pub hodges_lehmann: HodgesLehmannResult,
+}
+
+/// Movement of one item to and from its top option across the pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct ItemSummary {
+    /// Item id.
+    pub item: String,
+    /// Category id.
+    pub category: String,
+    /// Pairs where the item is applicable on both sides.
+    pub n_pairs: u64,
+    /// Organizations at the top option on both sides.
+    pub implemented_both: u64,
+    /// Organizations that moved to the top option.
+    pub moved_to_implemented: u64,
+    /// Organizations that moved away from it.
+    pub moved_from_implemented: u64,
+    /// Organizations at neither side's top option.
+    pub implemented_neither: u64,
+    /// McNemar's test on the discordant pairs.
+    pub mcnemar: McNemarResult,
+}
+
+fn round4(value: &Exact) -> f64 {
+    value.to_f64_rounded(4)
+}
+
+fn share(count: u64, n: u64) -> Option<f64> {
+    Exact::new(i128::from(count), i128::from(n)).map(|s| round4(&s))
+}
+
+/// The differences and level movements of one category (or overall) over the included pairs.
+struct Series {
+    differences: Vec<Exact>,
+    movements: [u64; 3],
+}
+
+impl Series {
+    fn new(capacity: usize) -> Self {
+        Series { differences: Vec::with_capacity(capacity), movements: [0; 3] }
+    }
+
+    fn push(&mut self, before: Option<&Exact>, after: Option<&Exact>, levels: (Option<usize>, Option<usize>)) {
+        let (Some(b), Some(a)) = (before, after) else { return };
+        self.differences.push(a - b);
+        match crate::progress::movement(levels.0, levels.1) {
+            LevelMovement::Improved => self.movements[0] += 1,
+            LevelMovement::Unchanged => self.movements[1] += 1,
+            LevelMovement::Declined => self.movements[2] += 1,
+            _ => {}
+        }
+    }
+}
+
+fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> Result<InstrumentSummary, CohortError> {
+    let included: Vec<&Pair<'_>> = pairs.iter().filter(|p| p.included).collect();
+    let mut versions: Vec<String> = pairs
+        .iter()
+        .flat_map(|p| [p.baseline.instrument.version.to_string(), p.follow_up.instrument.version.to_string()])
+        .collect();
+    versions.sort();
+    versions.dedup();
+    // Categories of the newest follow-up version, in its order.
+    let Some(template) =
+        pairs.iter().map(|p| p.follow_up).max_by(|a, b| a.instrument.version.cmp(&b.instrument.version))
+    else {
+        return Ok(InstrumentSummary {
+            instrument: instrument.to_owned(),
+            versions,
+            pairs: 0,
+            pairs_included: 0,
+            categories: Vec::new(),
+            overall: empty_summary("overall", "Overall", options)?,
+            items: Vec::new(),
+        });
+    };
+
+    let mut series: Vec<Series> = template.categories.iter().map(|_| Series::new(included.len())).collect();
+    let mut overall = Series::new(included.len());
+    for pair in &included {
+        let (b, f) = (pair.baseline, pair.follow_up);
+        for (k, category) in template.categories.iter().enumerate() {
+            let (Some(bc), Some(fc)) = (b.category(&category.id), f.category(&category.id)) else { continue };
+            series[k].push(bc.percent_exact.as_ref(), fc.percent_exact.as_ref(), (bc.level_index, fc.level_index));
+        }
+        overall.push(
+            b.overall.percent_exact.as_ref(),
+            f.overall.percent_exact.as_ref(),
+            (b.overall.level_index, f.overall.level_index),
+        );
+    }
+
+    let mut categories = Vec::with_capacity(series.len());
+    for (category, s) in template.categories.iter().zip(&series) {
+        categories.push(category_summary(instrument, &category.id, &category.title, s, options)?);
+    }
+    let p_values: Vec<Option<f64>> = categories.iter().map(|c| c.wilcoxon.as_ref().and_then(|w| w.p_value)).collect();
+    let stats_error =
+        |source| CohortError::Statistics { instrument: instrument.to_owned(), category: "*".to_owned(), source };
+    let holm = stats::adjust_p_values(&p_values, PAdjustMethod::Holm).map_err(stats_error)?;
+    let bh = stats::adjust_p_values(&p_values, PAdjustMethod::BenjaminiHochberg).map_err(stats_error)?;
+    for ((c, h), b) in categories.iter_mut().zip(holm).zip(bh) {
+        c.p_holm = h;
+        c.p_bh = b;
+    }
+    let overall = category_summary(instrument, "overall", "Overall", &overall, options)?;
+
+    let items = template
+        .categories
+        .iter()
+        .flat_map(|c| c.items.iter().map(move |i| (c.id.as_str(), i.id.as_str())))
+        .map(|(category, item)| item_summary(&included, category, item, &options.mcnemar))
+        .collect();
+
+    Ok(InstrumentSummary {
+        instrument: instrument.to_owned(),
+        versions,
+        pairs: pairs.len(),
+        pairs_included: included.len(),
+        categories,
+        overall,
+        items,
+    })
+}
+
+fn empty_summary(id: &str, title: &str, options: &CohortOptions) -> Result<CategorySummary, CohortError> {
+    category_summary("", id, title, &Series::new(0), options)
+}
+
+fn category_summary(
+    instrument: &str,
+    id: &str,
+    title: &str,
+    series: &Series,
+    options: &CohortOptions,
+) -> Result<CategorySummary, CohortError> {
+    let error = |source| CohortError::Statistics { instrument: instrument.to_owned(), category: id.to_owned(), source };
+    let d = &series.differences;
+    let n = d.len() as u64;
+    let summary = stats::describe(d);
+    let wilcoxon = if d.is_empty() { None } else { Some(stats::wilcoxon(d, &options.wilcoxon).map_err(error)?) };
+    let hodges_lehmann = stats::hodges_lehmann(d, &options.hodges_lehmann).map_err(error)?;
+    let [improved, unchanged, declined] = series.movements;
+    Ok(CategorySummary {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        n_pairs: n,
+        n_changed: summary.n_positive + summary.n_negative,
+        mean_change: summary.mean.as_ref().map(round4),
+        mean_change_exact: summary.mean,
+        median_change: summary.median.as_ref().map(round4),
+        median_change_exact: summary.median,
+        improved,
+        unchanged,
+        declined,
+        share_improved: share(improved, n),
+        share_unchanged: share(unchanged, n),
+        share_declined: share(declined, n),
+        wilcoxon,
+        p_holm: None,
+        p_bh: None,
+        sign_test: stats::sign_test(d, options.wilcoxon.alternative),
+        hodges_lehmann,
+    })
+}
+
+fn item_summary(pairs: &[&Pair<'_>], category: &str, item: &str, options: &McNemarOptions) -> ItemSummary {
+    let status = |report: &ScoreReport| {
+        report.category(category).and_then(|c| c.items.iter().find(|i| i.id == item)).map(|i| i.status)
+    };
+    let mut met: Vec<(bool, bool)> = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let (Some(b), Some(f)) = (status(pair.baseline), status(pair.follow_up)) else { continue };
+        if b == ItemStatus::NotApplicable || f == ItemStatus::NotApplicable {
+            continue;
+        }
+        met.push((b == ItemStatus::Met, f == ItemStatus::Met));
+    }
+    let table = PairedBinaryTable::from_pairs(&met);
+    ItemSummary {
+        item: item.to_owned(),
+        category: category.to_owned(),
+        n_pairs: met.len() as u64,
+        implemented_both: table.both,
+        moved_to_implemented: table.follow_up_only,
+        moved_from_implemented: table.baseline_only,
+        implemented_neither: table.neither,
+        mcnemar: stats::mcnemar(&table, options),
+    }
+}
