@@ -60,11 +60,24 @@ impl Exact {
         if denominator == 0 {
             return None;
         }
+        if let Some(fast) = Self::reduce_u64(numerator, denominator) {
+            return Some(fast);
+        }
         // Ratio::new negates to make the denominator positive; `i128::MIN` cannot be negated.
         if numerator == i128::MIN || denominator == i128::MIN {
             return Some(Self::from_big(BigRational::new(BigInt::from(numerator), BigInt::from(denominator))));
         }
         Some(Exact(Repr::Small(Ratio::new(numerator, denominator))))
+    }
+
+    /// Reduces `n / d` (with `d ≠ 0`) in 64-bit arithmetic when both magnitudes fit in `u64`:
+    /// hardware division, where `i128` division is a slow library call.
+    fn reduce_u64(n: i128, d: i128) -> Option<Self> {
+        let (un, ud) = (u64::try_from(n.unsigned_abs()).ok()?, u64::try_from(d.unsigned_abs()).ok()?);
+        let g = num_integer::Integer::gcd(&un, &ud).max(1);
+        let (rn, rd) = (i128::from(un / g), i128::from(ud / g));
+        let negative = (n < 0) != (d < 0) && un != 0;
+        Some(Exact(Repr::Small(Ratio::new_raw(if negative { -rn } else { rn }, rd))))
     }
 
     /// The percentage `100 × part / whole`, or `None` when `whole` is zero.
@@ -215,6 +228,16 @@ impl Exact {
 
     /// `round_dp` without allocation, or `None` when an intermediate overflows `i128`.
     fn round_small(r: &Ratio<i128>, decimals: u32) -> Option<Self> {
+        // 64-bit path: |n|·10^d·2 + den must fit in u64.
+        if let (Ok(n), Ok(d), Some(scale)) =
+            (u64::try_from(r.numer().unsigned_abs()), u64::try_from(*r.denom()), 10u64.checked_pow(decimals))
+            && let Some(twice) = n.checked_mul(scale).and_then(|x| x.checked_mul(2)).and_then(|x| x.checked_add(d))
+            && let Some(den2) = d.checked_mul(2)
+        {
+            let rounded = i128::from(twice / den2);
+            let signed = if *r.numer() < 0 { -rounded } else { rounded };
+            return Exact::new(signed, i128::from(scale));
+        }
         let scale = 10i128.checked_pow(decimals)?;
         let scaled = i128::checked_mul(r.numer().checked_abs()?, scale)?;
         // floor(scaled / den + 1/2) = floor((2·scaled + den) / (2·den))
@@ -246,6 +269,22 @@ impl Exact {
     /// `f64`, the form used for `percent` fields in JSON reports.
     #[must_use]
     pub fn to_f64_rounded(&self, decimals: u32) -> f64 {
+        // The 64-bit case directly: k = round(|n| / d · 10^p), then k / 10^p, one correctly
+        // rounded division (the same double as reducing k / 10^p first).
+        if let Repr::Small(r) = &self.0
+            && let (Ok(n), Ok(d), Some(scale)) =
+                (u64::try_from(r.numer().unsigned_abs()), u64::try_from(*r.denom()), 10u64.checked_pow(decimals))
+            && let Some(twice) = n.checked_mul(scale).and_then(|x| x.checked_mul(2)).and_then(|x| x.checked_add(d))
+            && let Some(den2) = d.checked_mul(2)
+        {
+            let k = twice / den2;
+            const EXACT_LIMIT: u64 = 1 << 53;
+            if k <= EXACT_LIMIT && scale <= EXACT_LIMIT {
+                #[allow(clippy::cast_precision_loss)] // both below 2^53: exact
+                let value = k as f64 / scale as f64;
+                return if *r.numer() < 0 && k != 0 { -value } else { value };
+            }
+        }
         self.round_dp(decimals).to_f64()
     }
 
@@ -299,8 +338,26 @@ impl PartialOrd for Exact {
 impl Ord for Exact {
     fn cmp(&self, other: &Self) -> Ordering {
         match (&self.0, &other.0) {
-            // Ratio's Ord works on integer parts and reciprocals, so it cannot overflow.
-            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            (Repr::Small(a), Repr::Small(b)) => {
+                // Positive denominators: a/b ? c/d is a·d ? c·b. Ratio's own Ord (integer parts
+                // and reciprocals, no overflow) is the fallback for huge parts.
+                if a.denom() == b.denom() {
+                    return a.numer().cmp(b.numer());
+                }
+                // Parts below 2^63: the products fit in i128 without a check.
+                if let (Ok(an), Ok(ad), Ok(bn), Ok(bd)) = (
+                    i64::try_from(*a.numer()),
+                    i64::try_from(*a.denom()),
+                    i64::try_from(*b.numer()),
+                    i64::try_from(*b.denom()),
+                ) {
+                    return (i128::from(an) * i128::from(bd)).cmp(&(i128::from(bn) * i128::from(ad)));
+                }
+                match (i128::checked_mul(*a.numer(), *b.denom()), i128::checked_mul(*b.numer(), *a.denom())) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    _ => a.cmp(b),
+                }
+            }
             _ => self.to_big().cmp(&other.to_big()),
         }
     }
@@ -322,12 +379,30 @@ impl Hash for Exact {
     }
 }
 
+/// `a ± b` for small parts: one cross-multiplication in `i128` (parts below 2^63 cannot
+/// overflow), then a 64-bit reduction when the result fits.
+fn add_small(a: &Ratio<i128>, b: &Ratio<i128>, negate_b: bool) -> Option<Exact> {
+    const LIMIT: u128 = 1 << 62;
+    if [a.numer(), a.denom(), b.numer(), b.denom()].iter().any(|p| p.unsigned_abs() >= LIMIT) {
+        return None;
+    }
+    let bn = if negate_b { -*b.numer() } else { *b.numer() };
+    if a.denom() == b.denom() {
+        return Exact::new(*a.numer() + bn, *a.denom());
+    }
+    Exact::new(*a.numer() * *b.denom() + bn * *a.denom(), *a.denom() * *b.denom())
+}
+
 macro_rules! binop {
-    ($trait:ident, $method:ident, $checked:ident) => {
+    ($trait:ident, $method:ident, $checked:ident, $fast:expr) => {
         impl std::ops::$trait<&Exact> for &Exact {
             type Output = Exact;
             fn $method(self, rhs: &Exact) -> Exact {
                 if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0) {
+                    let fast: fn(&Ratio<i128>, &Ratio<i128>) -> Option<Exact> = $fast;
+                    if let Some(r) = fast(a, b) {
+                        return r;
+                    }
                     if let Some(r) = a.$checked(b) {
                         return Exact(Repr::Small(r));
                     }
@@ -343,9 +418,9 @@ macro_rules! binop {
         }
     };
 }
-binop!(Add, add, checked_add);
-binop!(Sub, sub, checked_sub);
-binop!(Mul, mul, checked_mul);
+binop!(Add, add, checked_add, |a, b| add_small(a, b, false));
+binop!(Sub, sub, checked_sub, |a, b| add_small(a, b, true));
+binop!(Mul, mul, checked_mul, |_, _| None);
 
 impl std::ops::Neg for &Exact {
     type Output = Exact;

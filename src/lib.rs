@@ -69,6 +69,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod cohort;
 mod exact;
 pub mod instrument;
@@ -78,6 +79,7 @@ mod registry;
 pub mod response;
 mod schema;
 pub mod score;
+mod shared;
 pub mod stats;
 
 pub use exact::{Exact, ParseExactError};
@@ -86,6 +88,7 @@ pub use registry::{BUILTIN_FILES, DuplicateInstrument, Registry};
 pub use response::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse};
 pub use schema::SchemaKind;
 pub use score::{CategoryScore, Opportunity, OverallScore, ScoreReport};
+pub use shared::SharedStr;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -35,6 +35,8 @@ pub enum SchemaKind {
     ItemMap,
     /// A cohort analysis.
     CohortReport,
+    /// One output line of batch scoring (`score --ndjson`).
+    BatchLine,
 }
 
 impl SchemaKind {
@@ -46,6 +48,7 @@ impl SchemaKind {
         SchemaKind::ProgressReport,
         SchemaKind::ItemMap,
         SchemaKind::CohortReport,
+        SchemaKind::BatchLine,
     ];
 
     /// The name used on the command line and in file names, e.g. `score-report`.
@@ -58,6 +61,7 @@ impl SchemaKind {
             SchemaKind::ProgressReport => "progress-report",
             SchemaKind::ItemMap => "item-map",
             SchemaKind::CohortReport => "cohort-report",
+            SchemaKind::BatchLine => "batch-line",
         }
     }
 
@@ -83,6 +87,7 @@ impl SchemaKind {
             SchemaKind::ProgressReport => generate::<crate::progress::ProgressReport>(),
             SchemaKind::ItemMap => generate::<crate::progress::ItemMap>(),
             SchemaKind::CohortReport => generate::<crate::cohort::CohortReport>(),
+            SchemaKind::BatchLine => generate::<crate::batch::BatchLine>(),
         }
     }
 

@@ -11,9 +11,9 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::Exact;
 use crate::instrument::{CategoryRule, InstrumentRef, Level, LevelSet, OverallRule};
 use crate::response::{DateSchema, Organization, ValidatedResponse};
+use crate::{Exact, SharedStr};
 
 /// The scored result of one response.
 ///
@@ -32,7 +32,7 @@ pub struct ScoreReport {
     #[schemars(with = "DateSchema")]
     pub assessed_on: Date,
     /// The categories the organization chose to work on.
-    pub focus_categories: Vec<String>,
+    pub focus_categories: Vec<SharedStr>,
     /// One entry per category, in instrument order.
     pub categories: Vec<CategoryScore>,
     /// The instrument-level result.
@@ -74,9 +74,9 @@ pub enum OverallRuleKind {
 #[non_exhaustive]
 pub struct CategoryScore {
     /// Category id.
-    pub id: String,
+    pub id: SharedStr,
     /// Category title.
-    pub title: String,
+    pub title: SharedStr,
     /// The rule applied.
     pub rule: CategoryRuleKind,
     /// Whether the organization listed it as a focus category.
@@ -91,17 +91,17 @@ pub struct CategoryScore {
     /// The exact percent (`"200/3"`), `null` as for `percent`.
     pub percent_exact: Option<Exact>,
     /// The level id reached, `null` when there is no percent.
-    pub level: Option<String>,
+    pub level: Option<SharedStr>,
     /// The level's label.
-    pub level_label: Option<String>,
+    pub level_label: Option<SharedStr>,
     /// The level's position in its level set, 0 for the lowest.
     pub level_index: Option<usize>,
     /// Items with an answer (not applicable included).
     pub answered: usize,
     /// Items without an answer; they score zero and stay in the maximum.
-    pub missing: Vec<String>,
+    pub missing: Vec<SharedStr>,
     /// Items answered with an excluded option (not applicable); left out of points and maximum.
-    pub not_applicable: Vec<String>,
+    pub not_applicable: Vec<SharedStr>,
     /// Every item of the category in instrument order.
     pub items: Vec<ItemScore>,
 }
@@ -126,9 +126,9 @@ pub enum ItemStatus {
 #[non_exhaustive]
 pub struct ItemScore {
     /// Item id.
-    pub id: String,
+    pub id: SharedStr,
     /// The option id chosen, `null` when unanswered.
-    pub answer: Option<String>,
+    pub answer: Option<SharedStr>,
     /// Points of the answer; `null` when unanswered or not applicable.
     pub points: Option<u32>,
     /// Top points of the item's scale.
@@ -154,9 +154,9 @@ pub struct OverallScore {
     /// The exact overall percent.
     pub percent_exact: Option<Exact>,
     /// The level id reached.
-    pub level: Option<String>,
+    pub level: Option<SharedStr>,
     /// The level's label.
-    pub level_label: Option<String>,
+    pub level_label: Option<SharedStr>,
     /// The level's position in its level set, 0 for the lowest.
     pub level_index: Option<usize>,
 }
@@ -166,17 +166,17 @@ pub struct OverallScore {
 #[non_exhaustive]
 pub struct Opportunity {
     /// Category id.
-    pub category: String,
+    pub category: SharedStr,
     /// Item id.
-    pub item: String,
+    pub item: SharedStr,
     /// The option chosen, `null` when unanswered.
-    pub answer: Option<String>,
+    pub answer: Option<SharedStr>,
     /// Points of the answer (zero when unanswered).
     pub points: u32,
     /// Top points of the item's scale.
     pub max_points: u32,
     /// The item's statement.
-    pub text: String,
+    pub text: SharedStr,
 }
 
 /// The software that produced a report, for reproducibility.
@@ -184,16 +184,22 @@ pub struct Opportunity {
 #[non_exhaustive]
 pub struct Engine {
     /// Crate name.
-    pub name: String,
+    pub name: SharedStr,
     /// Crate version.
-    pub version: String,
+    pub version: SharedStr,
 }
 
 impl Engine {
     /// This crate.
     #[must_use]
     pub fn current() -> Self {
-        Engine { name: env!("CARGO_PKG_NAME").to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() }
+        static CURRENT: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        CURRENT
+            .get_or_init(|| Engine {
+                name: SharedStr::from(env!("CARGO_PKG_NAME")),
+                version: SharedStr::from(env!("CARGO_PKG_VERSION")),
+            })
+            .clone()
     }
 }
 
@@ -218,28 +224,30 @@ pub(crate) mod date_serde {
     }
 }
 
-/// Per-category working values before the report is assembled.
-struct Tally {
-    points: u64,
-    max_points: u64,
-    percent: Option<Exact>,
+/// An item below its top option as one sortable key: category (later its rank), points, item.
+fn open_key(category: usize, points: u32, item: usize) -> u128 {
+    (category as u128) << 96 | u128::from(points) << 64 | item as u128
+}
+
+fn key_parts(key: u128) -> (usize, u32, usize) {
+    let low = |bits: u128| usize::try_from(bits).unwrap_or(usize::MAX);
+    (low(key >> 96), u32::try_from((key >> 64) & u128::from(u32::MAX)).unwrap_or(0), low(key & u128::from(u64::MAX)))
 }
 
 pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     let instrument = response.instrument();
     let index = instrument.index();
+    let names = &index.names;
     let rule = &instrument.scoring().category.rule;
     let category_levels = instrument.category_levels();
+    let level_names = names.levels.get(index.category_levels).map(Vec::as_slice).unwrap_or_default();
     let chosen = response.option_indices();
-    let focus = response.focus_categories();
+    let focus_ids = response.focus_categories();
 
     let mut categories = Vec::with_capacity(instrument.categories().len());
-    let mut tallies = Vec::with_capacity(instrument.categories().len());
-    // (category index, item global index, points, top) of every opportunity.
-    let mut open: Vec<(usize, usize, u32, u32)> = Vec::new();
+    let mut open: Vec<u128> = Vec::with_capacity(index.items.len());
 
-    for (k, category) in instrument.categories().iter().enumerate() {
-        let range = index.category_items.get(k).cloned().unwrap_or_default();
+    for (k, range) in index.category_items.iter().enumerate() {
         let mut items = Vec::with_capacity(range.len());
         let (mut points, mut max_points, mut applicable, mut answered, mut all_met) =
             (0u64, 0u64, 0usize, 0usize, true);
@@ -249,16 +257,12 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
             CategoryRule::Cumulative { stages } => vec![true; stages.len()],
             _ => Vec::new(),
         };
-        for (item, entry) in category.items.iter().zip(&index.items[range.clone()]) {
-            let global = range.start + items.len();
-            let scale = &index.scales[entry.scale];
+        for global in range.clone() {
+            let (Some(entry), Some(id)) = (index.items.get(global), names.item_ids.get(global)) else { continue };
+            let Some(scale) = index.scales.get(entry.scale) else { continue };
             let option = chosen.get(global).copied().flatten().map(usize::from);
-            let (answer, earned) = match option {
-                None => (None, None),
-                Some(o) => {
-                    (response.answer_at(global).map(|opt| opt.id.clone()), scale.points.get(o).copied().flatten())
-                }
-            };
+            let earned = option.and_then(|o| scale.points.get(o).copied().flatten());
+            let answer = option.and_then(|o| names.option_ids.get(entry.scale)?.get(o).cloned());
             let status = match (option, earned) {
                 (None, _) => ItemStatus::Missing,
                 (Some(_), None) => ItemStatus::NotApplicable,
@@ -268,25 +272,24 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
             if option.is_some() {
                 answered += 1;
             }
-            match status {
-                ItemStatus::NotApplicable => not_applicable.push(item.id.clone()),
-                _ => {
-                    applicable += 1;
-                    points += u64::from(earned.unwrap_or(0));
-                    max_points += u64::from(scale.top);
-                    if status != ItemStatus::Met {
-                        all_met = false;
-                        if let Some(met) = entry.stage.and_then(|s| stage_met.get_mut(s)) {
-                            *met = false;
-                        }
-                        open.push((k, global, earned.unwrap_or(0), scale.top));
+            if status == ItemStatus::NotApplicable {
+                not_applicable.push(id.clone());
+            } else {
+                applicable += 1;
+                points += u64::from(earned.unwrap_or(0));
+                max_points += u64::from(scale.top);
+                if status != ItemStatus::Met {
+                    all_met = false;
+                    if let Some(met) = entry.stage.and_then(|s| stage_met.get_mut(s)) {
+                        *met = false;
                     }
-                    if status == ItemStatus::Missing {
-                        missing.push(item.id.clone());
-                    }
+                    open.push(open_key(k, earned.unwrap_or(0), global));
+                }
+                if status == ItemStatus::Missing {
+                    missing.push(id.clone());
                 }
             }
-            items.push(ItemScore { id: item.id.clone(), answer, points: earned, max_points: scale.top, status });
+            items.push(ItemScore { id: id.clone(), answer, points: earned, max_points: scale.top, status });
         }
         let (points, max_points) = match rule {
             CategoryRule::PercentOfMax => (points, max_points),
@@ -297,24 +300,25 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
             }
         };
         let percent = if applicable == 0 { None } else { Exact::percent(points, max_points) };
-        let level = percent.as_ref().and_then(|p| level_for(category_levels, p));
-        tallies.push(Tally { points, max_points, percent: percent.clone() });
+        let level = percent.as_ref().and_then(|p| level_for(category_levels, p)).map(|(i, _)| i);
+        let level_name = level.and_then(|i| level_names.get(i));
+        let id = names.category_ids.get(k).cloned().unwrap_or_else(|| SharedStr::from(""));
         categories.push(CategoryScore {
-            id: category.id.clone(),
-            title: category.title.clone(),
+            focus: focus_ids.iter().any(|f| *f == *id),
+            id,
+            title: names.category_titles.get(k).cloned().unwrap_or_else(|| SharedStr::from("")),
             rule: match rule {
                 CategoryRule::PercentOfMax => CategoryRuleKind::PercentOfMax,
                 CategoryRule::AllOf { .. } => CategoryRuleKind::AllOf,
                 CategoryRule::Cumulative { .. } => CategoryRuleKind::Cumulative,
             },
-            focus: focus.contains(&category.id),
             points,
             max_points,
             percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
             percent_exact: percent,
-            level: level.map(|(_, l)| l.id.clone()),
-            level_label: level.map(|(_, l)| l.label.clone()),
-            level_index: level.map(|(i, _)| i),
+            level: level_name.map(|(id, _)| id.clone()),
+            level_label: level_name.map(|(_, label)| label.clone()),
+            level_index: level,
             answered,
             missing,
             not_applicable,
@@ -322,38 +326,69 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
         });
     }
 
-    let overall = overall(instrument.scoring().overall.rule, instrument.overall_levels(), &tallies);
+    let overall = overall(
+        instrument.scoring().overall.rule,
+        instrument.overall_levels(),
+        names.levels.get(index.overall_levels).map(Vec::as_slice).unwrap_or_default(),
+        &categories,
+    );
 
-    // Lowest category percent first (instrument order on ties), then the lowest answer as a
-    // fraction of its top, then instrument order.
-    open.sort_by(|a, b| {
-        let pa = tallies.get(a.0).and_then(|t| t.percent.as_ref());
-        let pb = tallies.get(b.0).and_then(|t| t.percent.as_ref());
-        pa.cmp(&pb)
-            .then(a.0.cmp(&b.0))
-            .then((u64::from(a.2) * u64::from(b.3)).cmp(&(u64::from(b.2) * u64::from(a.3))))
-            .then(a.1.cmp(&b.1))
-    });
+    // Rank the categories once (lowest percent first, instrument order on ties), then sort the
+    // packed keys as integers: rank, the answer's points (as a fraction of the item's top when
+    // scales differ), instrument order.
+    let mut order: Vec<usize> = (0..categories.len()).collect();
+    order.sort_by(|a, b| categories[*a].percent_exact.cmp(&categories[*b].percent_exact).then(a.cmp(b)));
+    let mut rank = vec![0usize; categories.len()];
+    for (r, k) in order.into_iter().enumerate() {
+        rank[k] = r;
+    }
+    for key in &mut open {
+        let (category, points, item) = key_parts(*key);
+        *key = open_key(rank[category], points, item);
+    }
+    let top_of = |item: usize| index.items.get(item).and_then(|e| index.scales.get(e.scale)).map_or(1, |s| s.top);
+    let tops_differ = open.windows(2).any(|w| top_of(key_parts(w[0]).2) != top_of(key_parts(w[1]).2));
+    if tops_differ {
+        open.sort_unstable_by(|a, b| {
+            let ((ra, pa, ia), (rb, pb, ib)) = (key_parts(*a), key_parts(*b));
+            ra.cmp(&rb)
+                .then((u64::from(pa) * u64::from(top_of(ib))).cmp(&(u64::from(pb) * u64::from(top_of(ia)))))
+                .then(ia.cmp(&ib))
+        });
+    } else {
+        open.sort_unstable();
+    }
+    let empty = SharedStr::from("");
     let opportunities = open
         .into_iter()
-        .filter_map(|(_, global, points, top)| {
-            let (category, item) = instrument.item_at(global)?;
-            Some(Opportunity {
-                category: category.id.clone(),
-                item: item.id.clone(),
-                answer: response.answer_at(global).map(|o| o.id.clone()),
+        .map(|key| {
+            let (_, points, item) = key_parts(key);
+            let category = index.items.get(item).map_or(0, |e| e.category);
+            let start = index.category_items.get(category).map_or(0, |r| r.start);
+            Opportunity {
+                category: names.category_ids.get(category).cloned().unwrap_or_else(|| empty.clone()),
+                item: names.item_ids.get(item).cloned().unwrap_or_else(|| empty.clone()),
+                answer: categories.get(category).and_then(|c| c.items.get(item - start)).and_then(|i| i.answer.clone()),
                 points,
-                max_points: top,
-                text: item.text.clone(),
-            })
+                max_points: top_of(item),
+                text: names.item_texts.get(item).cloned().unwrap_or_else(|| empty.clone()),
+            }
         })
         .collect();
 
     ScoreReport {
-        instrument: instrument.reference(),
+        instrument: names.reference.clone(),
         organization: response.organization().clone(),
         assessed_on: response.assessed_on(),
-        focus_categories: focus.to_vec(),
+        focus_categories: focus_ids
+            .iter()
+            .map(|f| {
+                instrument
+                    .category_index(f)
+                    .and_then(|k| names.category_ids.get(k).cloned())
+                    .unwrap_or_else(|| SharedStr::from(f))
+            })
+            .collect(),
         categories,
         overall,
         opportunities,
@@ -361,19 +396,26 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     }
 }
 
-fn overall(rule: OverallRule, levels: &LevelSet, tallies: &[Tally]) -> OverallScore {
-    let scored: Vec<&Tally> = tallies.iter().filter(|t| t.percent.is_some()).collect();
-    let points = scored.iter().map(|t| t.points).sum();
-    let max_points = scored.iter().map(|t| t.max_points).sum();
+fn overall(
+    rule: OverallRule,
+    levels: &LevelSet,
+    names: &[(SharedStr, SharedStr)],
+    categories: &[CategoryScore],
+) -> OverallScore {
+    let scored = || categories.iter().filter(|c| c.percent_exact.is_some());
+    let count = scored().count();
+    let points = scored().map(|c| c.points).sum();
+    let max_points = scored().map(|c| c.max_points).sum();
     let percent = match rule {
         OverallRule::MeanOfCategoryPercents => {
-            let sum: Exact = scored.iter().filter_map(|t| t.percent.as_ref()).sum();
-            sum.div_int(scored.len() as u64)
+            let sum: Exact = scored().filter_map(|c| c.percent_exact.as_ref()).sum();
+            sum.div_int(count as u64)
         }
-        OverallRule::SumOfCategoryPoints if scored.is_empty() => None,
+        OverallRule::SumOfCategoryPoints if count == 0 => None,
         OverallRule::SumOfCategoryPoints => Exact::percent(points, max_points),
     };
-    let level = percent.as_ref().and_then(|p| level_for(levels, p));
+    let level = percent.as_ref().and_then(|p| level_for(levels, p)).map(|(i, _)| i);
+    let name = level.and_then(|i| names.get(i));
     OverallScore {
         rule: match rule {
             OverallRule::MeanOfCategoryPercents => OverallRuleKind::MeanOfCategoryPercents,
@@ -381,12 +423,12 @@ fn overall(rule: OverallRule, levels: &LevelSet, tallies: &[Tally]) -> OverallSc
         },
         points,
         max_points,
-        categories_scored: scored.len(),
+        categories_scored: count,
         percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
         percent_exact: percent,
-        level: level.map(|(_, l)| l.id.clone()),
-        level_label: level.map(|(_, l)| l.label.clone()),
-        level_index: level.map(|(i, _)| i),
+        level: name.map(|(id, _)| id.clone()),
+        level_label: name.map(|(_, label)| label.clone()),
+        level_index: level,
     }
 }
 
@@ -394,6 +436,6 @@ impl ScoreReport {
     /// The category result with this id.
     #[must_use]
     pub fn category(&self, id: &str) -> Option<&CategoryScore> {
-        self.categories.iter().find(|c| c.id == id)
+        self.categories.iter().find(|c| c.id == *id)
     }
 }

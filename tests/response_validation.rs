@@ -66,6 +66,23 @@ fn unknown_top_level_field_malformed_date_and_unknown_focus_category() {
 }
 
 #[test]
+fn optional_fields_are_strings_not_null() {
+    for (field, value) in
+        [("name", serde_json::Value::Null), ("name", json!(7)), ("name", json!("  ")), ("id", json!(null))]
+    {
+        let mut doc: serde_json::Value = serde_json::from_str(&heoa(json!({}))).unwrap();
+        doc["organization"][field] = value.clone();
+        let found = codes(&doc.to_string());
+        assert_eq!(found, [("invalid_value".to_owned(), format!("/organization/{field}"))], "{field}: {value}");
+    }
+    let mut doc: serde_json::Value = serde_json::from_str(&heoa(json!({}))).unwrap();
+    doc["organization"].as_object_mut().unwrap().remove("name");
+    assert!(Registry::builtin().validate_json(&doc.to_string()).is_ok());
+    doc["notes"] = serde_json::Value::Null;
+    assert_eq!(codes(&doc.to_string())[0], ("invalid_value".to_owned(), "/notes".to_owned()));
+}
+
+#[test]
 fn dates_must_be_exactly_yyyy_mm_dd() {
     for bad in ["2023-1-05", "2023-01-05T00:00:00", "20230105", "2023-13-01", " 2023-01-05", "２０２３-01-05"] {
         let mut doc: serde_json::Value = serde_json::from_str(&heoa(json!({}))).unwrap();

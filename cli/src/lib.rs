@@ -130,7 +130,8 @@ enum Command {
         /// the exact conditional distribution, which also handles ties and zeros.
         #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
         method: MethodArg,
-        /// Continuity correction in the normal approximation (R's default; not scipy's).
+        /// Continuity correction in the Wilcoxon normal approximation (R's default; not
+        /// scipy's). The Hodges–Lehmann interval always uses R's default (corrected).
         #[arg(long)]
         correction: bool,
         /// Confidence level of the Hodges–Lehmann interval.
@@ -363,10 +364,15 @@ fn execute(command: Command) -> Result<(), Failure> {
                 McNemarArg::Exact => stats::McNemarOptions::default(),
                 McNemarArg::ChiSquare => stats::McNemarOptions::default().with_method(stats::McNemarMethod::ChiSquare),
             };
+            // The interval follows R's wilcox.test(conf.int = TRUE): continuity correction on,
+            // zeros dropped when the test drops them (zero method wilcox).
             let hodges_lehmann = stats::HodgesLehmannOptions::default()
                 .with_confidence_level(confidence_level)
                 .with_alternative(alternative)
-                .with_correction(correction);
+                .with_zero_handling(match zero_method {
+                    ZeroMethodArg::Wilcox => stats::ZeroHandling::Drop,
+                    _ => stats::ZeroHandling::Keep,
+                });
             let mut options = CohortOptions::default()
                 .with_wilcoxon(wilcoxon)
                 .with_mcnemar(mcnemar)

@@ -42,8 +42,6 @@
 pub mod synthetic;
 mod tidy;
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -53,10 +51,10 @@ pub use tidy::{Phase, SummaryRow, TidyRow, summary_rows};
 use crate::Exact;
 use crate::progress::{LevelMovement, Program, WindowVerdict};
 use crate::response::DateSchema;
-use crate::score::{Engine, ItemStatus, ScoreReport, date_serde};
+use crate::score::{CategoryScore, Engine, ItemStatus, ScoreReport, date_serde};
 use crate::stats::{
     self, HodgesLehmannOptions, HodgesLehmannResult, McNemarOptions, McNemarResult, PAdjustMethod, PairedBinaryTable,
-    SignTestResult, StatsError, WilcoxonOptions, WilcoxonResult,
+    SignTestResult, StatsError, WilcoxonOptions, WilcoxonResult, ZeroHandling,
 };
 
 /// How a cohort is analyzed.
@@ -69,7 +67,9 @@ pub struct CohortOptions {
     pub exclude_late: bool,
     /// The Wilcoxon test options (scipy's defaults by default).
     pub wilcoxon: WilcoxonOptions,
-    /// The Hodges–Lehmann options (95 % interval by default).
+    /// The Hodges–Lehmann options. The default is R's `wilcox.test(d, conf.int = TRUE)`: 95 %,
+    /// zero differences dropped (as the default Wilcoxon zero method does), continuity
+    /// correction in the asymptotic interval.
     pub hodges_lehmann: HodgesLehmannOptions,
     /// The McNemar options (exact binomial by default).
     pub mcnemar: McNemarOptions,
@@ -83,7 +83,7 @@ impl Default for CohortOptions {
             program: None,
             exclude_late: false,
             wilcoxon: WilcoxonOptions::default(),
-            hodges_lehmann: HodgesLehmannOptions::default(),
+            hodges_lehmann: HodgesLehmannOptions::default().with_zero_handling(ZeroHandling::Drop),
             mcnemar: McNemarOptions::default(),
             max_assessments: 1_000_000,
         }
@@ -222,13 +222,13 @@ impl Cohort {
             instruments.push(summarize(instrument, pairs, options)?);
         }
         let mut late = Vec::new();
-        for pairs in pairing.groups.values() {
+        for (_, pairs) in &pairing.groups {
             for p in
                 pairs.iter().filter(|p| p.verdict != WindowVerdict::Within && p.verdict != WindowVerdict::NotChecked)
             {
                 late.push(OutsideWindow {
-                    organization: p.baseline.organization.id.clone(),
-                    instrument: p.baseline.instrument.id.clone(),
+                    organization: p.baseline.organization.id.to_string(),
+                    instrument: p.baseline.instrument.id.to_string(),
                     follow_up: p.follow_up.assessed_on,
                     verdict: p.verdict,
                     days_late: p.days_late,
@@ -257,21 +257,28 @@ impl Cohort {
     }
 
     fn pair<'c>(&'c self, options: &CohortOptions) -> Pairing<'c> {
-        // Group by (instrument id, organization id); order inside a group by (date, source).
-        let mut groups: BTreeMap<(&str, &str), Vec<(&'c str, &'c ScoreReport)>> = BTreeMap::new();
-        for (source, report) in &self.entries {
-            groups
-                .entry((report.instrument.id.as_str(), report.organization.id.as_str()))
-                .or_default()
-                .push((source, report));
-        }
-        let mut pairing = Pairing { organizations: groups.len(), ..Pairing::default() };
-        for ((instrument, _), mut list) in groups {
-            list.sort_by(|a, b| a.1.assessed_on.cmp(&b.1.assessed_on).then(a.0.cmp(b.0)));
+        // One stable sort by (instrument, organization, date, source) groups each
+        // organization's assessments together; input that is already grouped (the usual
+        // case) sorts in near-linear time.
+        let mut order: Vec<(&'c str, &'c ScoreReport)> = self.entries.iter().map(|(s, r)| (s.as_str(), r)).collect();
+        order.sort_by(|a, b| {
+            (a.1.instrument.id.as_str(), a.1.organization.id.as_str(), a.1.assessed_on, a.0).cmp(&(
+                b.1.instrument.id.as_str(),
+                b.1.organization.id.as_str(),
+                b.1.assessed_on,
+                b.0,
+            ))
+        });
+        let deadline = options.program.as_ref().and_then(Program::deadline);
+        let mut pairing = Pairing::default();
+        for list in
+            order.chunk_by(|a, b| a.1.instrument.id == b.1.instrument.id && a.1.organization.id == b.1.organization.id)
+        {
+            pairing.organizations += 1;
             let (Some(&(bs, b)), Some(&(fs, f))) = (list.first(), list.last()) else { continue };
             if list.len() == 1 {
                 pairing.unpaired.push(Unpaired {
-                    organization: b.organization.id.clone(),
+                    organization: b.organization.id.to_string(),
                     instrument: b.instrument.to_string(),
                     assessed_on: b.assessed_on,
                     source: bs.to_owned(),
@@ -281,7 +288,7 @@ impl Cohort {
             }
             if b.instrument.version.major != f.instrument.version.major {
                 pairing.not_comparable.push(NotComparable {
-                    organization: b.organization.id.clone(),
+                    organization: b.organization.id.to_string(),
                     baseline: b.instrument.to_string(),
                     follow_up: f.instrument.to_string(),
                     reason: "different major versions of the instrument".to_owned(),
@@ -289,19 +296,25 @@ impl Cohort {
                 pairing.singles.extend(list.iter().copied());
                 continue;
             }
-            let check = options.program.as_ref().map(|p| p.check(f.assessed_on));
-            let verdict = check.as_ref().map_or(WindowVerdict::NotChecked, |c| c.verdict);
+            let (verdict, days_late) = options
+                .program
+                .as_ref()
+                .map_or((WindowVerdict::NotChecked, None), |p| p.verdict(deadline, f.assessed_on));
             let included = !(options.exclude_late && verdict == WindowVerdict::Late);
             pairing.intermediate.extend(list[1..list.len() - 1].iter().copied());
-            pairing.groups.entry(instrument.to_owned()).or_default().push(Pair {
+            let pair = Pair {
                 baseline_source: bs,
                 follow_up_source: fs,
                 baseline: b,
                 follow_up: f,
                 verdict,
-                days_late: check.and_then(|c| c.days_late),
+                days_late,
                 included,
-            });
+            };
+            match pairing.groups.last_mut() {
+                Some((instrument, pairs)) if *instrument == b.instrument.id => pairs.push(pair),
+                _ => pairing.groups.push((b.instrument.id.to_string(), vec![pair])),
+            }
         }
         pairing
     }
@@ -310,7 +323,8 @@ impl Cohort {
 #[derive(Default)]
 struct Pairing<'c> {
     organizations: usize,
-    groups: BTreeMap<String, Vec<Pair<'c>>>,
+    /// Pairs per instrument id, in id order.
+    groups: Vec<(String, Vec<Pair<'c>>)>,
     unpaired: Vec<Unpaired>,
     not_comparable: Vec<NotComparable>,
     /// Assessments of unpaired or not comparable organizations.
@@ -535,12 +549,13 @@ impl Series {
 
 fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> Result<InstrumentSummary, CohortError> {
     let included: Vec<&Pair<'_>> = pairs.iter().filter(|p| p.included).collect();
-    let mut versions: Vec<String> = pairs
+    let versions: Vec<String> = pairs
         .iter()
-        .flat_map(|p| [p.baseline.instrument.version.to_string(), p.follow_up.instrument.version.to_string()])
+        .flat_map(|p| [&p.baseline.instrument.version, &p.follow_up.instrument.version])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(ToString::to_string)
         .collect();
-    versions.sort();
-    versions.dedup();
     // Categories of the newest follow-up version, in its order.
     let Some(template) =
         pairs.iter().map(|p| p.follow_up).max_by(|a, b| a.instrument.version.cmp(&b.instrument.version))
@@ -558,11 +573,37 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
 
     let mut series: Vec<Series> = template.categories.iter().map(|_| Series::new(included.len())).collect();
     let mut overall = Series::new(included.len());
+    let item_count: usize = template.categories.iter().map(|c| c.items.len()).sum();
+    // Per template item: [met both, met at baseline only, met at follow-up only, neither].
+    let mut tables = vec![[0u64; 4]; item_count];
     for pair in &included {
         let (b, f) = (pair.baseline, pair.follow_up);
+        let mut item = 0;
         for (k, category) in template.categories.iter().enumerate() {
-            let (Some(bc), Some(fc)) = (b.category(&category.id), f.category(&category.id)) else { continue };
+            let (Some(bc), Some(fc)) =
+                (category_like(b, template, k, &category.id), category_like(f, template, k, &category.id))
+            else {
+                item += category.items.len();
+                continue;
+            };
             series[k].push(bc.percent_exact.as_ref(), fc.percent_exact.as_ref(), (bc.level_index, fc.level_index));
+            for (i, template_item) in category.items.iter().enumerate() {
+                let statuses = (item_like(bc, i, &template_item.id), item_like(fc, i, &template_item.id));
+                if let (Some(bs), Some(fs)) = statuses
+                    && bs != ItemStatus::NotApplicable
+                    && fs != ItemStatus::NotApplicable
+                    && let Some(table) = tables.get_mut(item + i)
+                {
+                    let slot = match (bs == ItemStatus::Met, fs == ItemStatus::Met) {
+                        (true, true) => 0,
+                        (true, false) => 1,
+                        (false, true) => 2,
+                        (false, false) => 3,
+                    };
+                    table[slot] += 1;
+                }
+            }
+            item += category.items.len();
         }
         overall.push(
             b.overall.percent_exact.as_ref(),
@@ -590,7 +631,8 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
         .categories
         .iter()
         .flat_map(|c| c.items.iter().map(move |i| (c.id.as_str(), i.id.as_str())))
-        .map(|(category, item)| item_summary(&included, category, item, &options.mcnemar))
+        .zip(&tables)
+        .map(|((category, item), table)| item_summary(category, item, table, &options.mcnemar))
         .collect();
 
     Ok(InstrumentSummary {
@@ -645,27 +687,35 @@ fn category_summary(
     })
 }
 
-fn item_summary(pairs: &[&Pair<'_>], category: &str, item: &str, options: &McNemarOptions) -> ItemSummary {
-    let status = |report: &ScoreReport| {
-        report.category(category).and_then(|c| c.items.iter().find(|i| i.id == item)).map(|i| i.status)
-    };
-    let mut met: Vec<(bool, bool)> = Vec::with_capacity(pairs.len());
-    for pair in pairs {
-        let (Some(b), Some(f)) = (status(pair.baseline), status(pair.follow_up)) else { continue };
-        if b == ItemStatus::NotApplicable || f == ItemStatus::NotApplicable {
-            continue;
-        }
-        met.push((b == ItemStatus::Met, f == ItemStatus::Met));
+/// The category of `report` matching category `k` of `template`: by position when both are
+/// the same instrument version (same categories in the same order), else by id.
+fn category_like<'r>(report: &'r ScoreReport, template: &ScoreReport, k: usize, id: &str) -> Option<&'r CategoryScore> {
+    if report.instrument == template.instrument {
+        report.categories.get(k).filter(|c| c.id == *id)
+    } else {
+        report.category(id)
     }
-    let table = PairedBinaryTable::from_pairs(&met);
+}
+
+/// The status of item `i` of a category, by position when the ids agree, else by id.
+fn item_like(category: &CategoryScore, i: usize, id: &str) -> Option<ItemStatus> {
+    match category.items.get(i) {
+        Some(item) if item.id == *id => Some(item.status),
+        _ => category.items.iter().find(|item| item.id == *id).map(|item| item.status),
+    }
+}
+
+fn item_summary(category: &str, item: &str, table: &[u64; 4], options: &McNemarOptions) -> ItemSummary {
+    let [both, baseline_only, follow_up_only, neither] = *table;
+    let table = PairedBinaryTable::new(both, baseline_only, follow_up_only, neither);
     ItemSummary {
         item: item.to_owned(),
         category: category.to_owned(),
-        n_pairs: met.len() as u64,
-        implemented_both: table.both,
-        moved_to_implemented: table.follow_up_only,
-        moved_from_implemented: table.baseline_only,
-        implemented_neither: table.neither,
+        n_pairs: both + baseline_only + follow_up_only + neither,
+        implemented_both: both,
+        moved_to_implemented: follow_up_only,
+        moved_from_implemented: baseline_only,
+        implemented_neither: neither,
         mcnemar: stats::mcnemar(&table, options),
     }
 }

@@ -83,20 +83,20 @@ fn push_rows(
 ) {
     for c in &report.categories {
         out.push(TidyRow {
-            organization_id: report.organization.id.clone(),
-            organization_name: report.organization.name.clone(),
-            instrument_id: report.instrument.id.clone(),
+            organization_id: report.organization.id.to_string(),
+            organization_name: report.organization.name.as_ref().map(ToString::to_string),
+            instrument_id: report.instrument.id.to_string(),
             instrument_version: report.instrument.version.to_string(),
             phase,
             assessed_on: report.assessed_on.to_string(),
-            category_id: c.id.clone(),
-            category_title: c.title.clone(),
+            category_id: c.id.to_string(),
+            category_title: c.title.to_string(),
             focus: c.focus,
             points: c.points,
             max_points: c.max_points,
             percent: c.percent,
             percent_exact: c.percent_exact.as_ref().map(ToString::to_string),
-            level: c.level.clone(),
+            level: c.level.as_ref().map(ToString::to_string),
             level_index: c.level_index,
             answered: c.answered,
             missing: c.missing.len(),
@@ -112,7 +112,7 @@ fn push_rows(
 pub(super) fn rows(cohort: &Cohort, pairing: &Pairing<'_>) -> Vec<TidyRow> {
     let _ = cohort;
     let mut out = Vec::new();
-    for pairs in pairing.groups.values() {
+    for (_, pairs) in &pairing.groups {
         for p in pairs {
             let window = Some((p.verdict, p.days_late));
             push_rows(&mut out, p.baseline_source, p.baseline, Phase::Baseline, p.included, window);
@@ -215,8 +215,8 @@ fn summary_row(instrument: &str, c: &CategorySummary) -> SummaryRow {
     let ci = c.hodges_lehmann.interval.as_ref();
     SummaryRow {
         instrument_id: instrument.to_owned(),
-        category_id: c.id.clone(),
-        category_title: c.title.clone(),
+        category_id: c.id.to_string(),
+        category_title: c.title.to_string(),
         n_pairs: c.n_pairs,
         n_changed: c.n_changed,
         mean_change: c.mean_change,

@@ -10,13 +10,15 @@ mod error;
 mod load;
 mod spec;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::ops::Range;
 
 use schemars::JsonSchema;
 use semver::Version;
 use serde::{Deserialize, Serialize};
+
+use crate::SharedStr;
 
 pub use error::{InstrumentError, InstrumentProblem};
 pub use spec::{
@@ -50,7 +52,7 @@ pub(crate) mod limits {
 #[non_exhaustive]
 pub struct InstrumentRef {
     /// The instrument id.
-    pub id: String,
+    pub id: SharedStr,
     /// The exact instrument version.
     #[schemars(
         with = "String",
@@ -62,7 +64,7 @@ pub struct InstrumentRef {
 impl InstrumentRef {
     /// A reference to `id` at `version`.
     #[must_use]
-    pub fn new(id: impl Into<String>, version: Version) -> Self {
+    pub fn new(id: impl Into<SharedStr>, version: Version) -> Self {
         InstrumentRef { id: id.into(), version }
     }
 }
@@ -100,13 +102,35 @@ pub struct Instrument {
 pub(crate) struct Index {
     /// Every item in instrument order.
     pub(crate) items: Vec<ItemEntry>,
-    item_ids: HashMap<Box<str>, usize>,
-    category_ids: HashMap<Box<str>, usize>,
+    // FxHash: the tables are fixed at load, so untrusted keys can only look up, never insert.
+    item_lookup: FxHashMap<Box<str>, usize>,
+    category_lookup: FxHashMap<Box<str>, usize>,
+    /// Shared copies of the texts reports carry, so scoring does not copy strings.
+    pub(crate) names: Names,
     /// Range of `items` per category.
     pub(crate) category_items: Vec<Range<usize>>,
     pub(crate) scales: Vec<ScaleEntry>,
     pub(crate) category_levels: usize,
     pub(crate) overall_levels: usize,
+}
+
+/// Shared texts of an instrument, by index.
+#[derive(Clone)]
+pub(crate) struct Names {
+    /// Item ids, instrument order.
+    pub(crate) item_ids: Vec<SharedStr>,
+    /// Item texts, instrument order.
+    pub(crate) item_texts: Vec<SharedStr>,
+    /// Category ids.
+    pub(crate) category_ids: Vec<SharedStr>,
+    /// Category titles.
+    pub(crate) category_titles: Vec<SharedStr>,
+    /// Option ids per scale.
+    pub(crate) option_ids: Vec<Vec<SharedStr>>,
+    /// (id, label) of each level, per level set.
+    pub(crate) levels: Vec<Vec<(SharedStr, SharedStr)>>,
+    /// `id@version`.
+    pub(crate) reference: InstrumentRef,
 }
 
 #[derive(Clone, Copy)]
@@ -217,7 +241,7 @@ impl Instrument {
     /// `id@version`.
     #[must_use]
     pub fn reference(&self) -> InstrumentRef {
-        InstrumentRef::new(self.spec.id.clone(), self.spec.version.clone())
+        self.index.names.reference.clone()
     }
 
     /// The title.
@@ -253,13 +277,13 @@ impl Instrument {
     /// The category with this id.
     #[must_use]
     pub fn category(&self, id: &str) -> Option<&Category> {
-        self.index.category_ids.get(id).and_then(|&k| self.spec.categories.get(k))
+        self.index.category_lookup.get(id).and_then(|&k| self.spec.categories.get(k))
     }
 
     /// The item with this id and its category.
     #[must_use]
     pub fn item(&self, id: &str) -> Option<(&Category, &Item)> {
-        let entry = self.index.items.get(*self.index.item_ids.get(id)?)?;
+        let entry = self.index.items.get(*self.index.item_lookup.get(id)?)?;
         let category = self.spec.categories.get(entry.category)?;
         Some((category, category.items.get(entry.position)?))
     }
@@ -293,25 +317,18 @@ impl Instrument {
 
     /// Global index of an item id (instrument order).
     pub(crate) fn item_index(&self, id: &str) -> Option<usize> {
-        self.index.item_ids.get(id).copied()
+        self.index.item_lookup.get(id).copied()
     }
 
     /// Index of a category id.
     pub(crate) fn category_index(&self, id: &str) -> Option<usize> {
-        self.index.category_ids.get(id).copied()
+        self.index.category_lookup.get(id).copied()
     }
 
     /// The option index of `option` in the scale of item `item` (global index).
     pub(crate) fn option_index(&self, item: usize, option: &str) -> Option<usize> {
         let scale = self.spec.scales.get(self.index.items.get(item)?.scale)?;
         scale.options.iter().position(|o| o.id == option)
-    }
-
-    /// The item at a global index with its category.
-    pub(crate) fn item_at(&self, item: usize) -> Option<(&Category, &Item)> {
-        let entry = self.index.items.get(item)?;
-        let category = self.spec.categories.get(entry.category)?;
-        Some((category, category.items.get(entry.position)?))
     }
 }
 
@@ -324,18 +341,18 @@ impl Index {
             _ => None,
         };
         let mut items = Vec::new();
-        let mut item_ids = HashMap::new();
-        let mut category_ids = HashMap::new();
+        let mut item_lookup = FxHashMap::default();
+        let mut category_lookup = FxHashMap::default();
         let mut category_items = Vec::new();
         for (k, category) in spec.categories.iter().enumerate() {
-            category_ids.insert(category.id.clone().into_boxed_str(), k);
+            category_lookup.insert(category.id.clone().into_boxed_str(), k);
             let start = items.len();
             for (position, item) in category.items.iter().enumerate() {
                 let stage = match (stages, &item.stage) {
                     (Some(stages), Some(stage)) => Some(stages.iter().position(|s| s.id == *stage)?),
                     _ => None,
                 };
-                item_ids.insert(item.id.clone().into_boxed_str(), items.len());
+                item_lookup.insert(item.id.clone().into_boxed_str(), items.len());
                 items.push(ItemEntry { category: k, position, scale: scale_pos(&item.scale)?, stage });
             }
             category_items.push(start..items.len());
@@ -350,10 +367,30 @@ impl Index {
             })
             .collect::<Option<Vec<_>>>()?;
         let set = |id: &str| spec.scoring.level_sets.iter().position(|s| s.id == id);
+        let all_items = || spec.categories.iter().flat_map(|c| &c.items);
+        let names = Names {
+            item_ids: all_items().map(|i| SharedStr::from(&i.id)).collect(),
+            item_texts: all_items().map(|i| SharedStr::from(&i.text)).collect(),
+            category_ids: spec.categories.iter().map(|c| SharedStr::from(&c.id)).collect(),
+            category_titles: spec.categories.iter().map(|c| SharedStr::from(&c.title)).collect(),
+            option_ids: spec
+                .scales
+                .iter()
+                .map(|s| s.options.iter().map(|o| SharedStr::from(&o.id)).collect())
+                .collect(),
+            levels: spec
+                .scoring
+                .level_sets
+                .iter()
+                .map(|s| s.levels.iter().map(|l| (SharedStr::from(&l.id), SharedStr::from(&l.label))).collect())
+                .collect(),
+            reference: InstrumentRef::new(spec.id.as_str(), spec.version.clone()),
+        };
         Some(Index {
             items,
-            item_ids,
-            category_ids,
+            item_lookup,
+            category_lookup,
+            names,
             category_items,
             scales,
             category_levels: set(&spec.scoring.category.levels)?,

@@ -45,10 +45,10 @@ pub use item_map::{
 };
 pub use window::{FollowUpWindow, Program, WindowCheck, WindowError, WindowVerdict};
 
-use crate::Exact;
 use crate::instrument::InstrumentRef;
 use crate::response::{DateSchema, Organization};
 use crate::score::{CategoryScore, Engine, ItemScore, ItemStatus, OverallScore, ScoreReport, date_serde};
+use crate::{Exact, SharedStr};
 
 /// How a comparison is made.
 #[derive(Debug, Clone, Default)]
@@ -240,9 +240,9 @@ pub struct Standing {
     /// Exact percent.
     pub percent_exact: Option<Exact>,
     /// Level id.
-    pub level: Option<String>,
+    pub level: Option<SharedStr>,
     /// Level label.
-    pub level_label: Option<String>,
+    pub level_label: Option<SharedStr>,
     /// Level position, 0 for the lowest.
     pub level_index: Option<usize>,
 }
@@ -280,12 +280,12 @@ impl LevelMovement {
 #[non_exhaustive]
 pub struct CategoryProgress {
     /// The follow-up category id (the baseline id for a category that no longer exists).
-    pub id: String,
+    pub id: SharedStr,
     /// The baseline category id when it differs or when there is no follow-up counterpart;
     /// `null` when there is no baseline counterpart.
-    pub baseline_id: Option<String>,
+    pub baseline_id: Option<SharedStr>,
     /// Title (follow-up version's).
-    pub title: String,
+    pub title: SharedStr,
     /// Whether either assessment lists it as a focus category.
     pub focus: bool,
     /// Baseline standing; `null` without a counterpart.
@@ -303,7 +303,7 @@ pub struct CategoryProgress {
     /// Items that moved down.
     pub regressed: Vec<ItemChange>,
     /// Follow-up items now at their top option (implemented) that were not at baseline.
-    pub newly_implemented: Vec<String>,
+    pub newly_implemented: Vec<SharedStr>,
 }
 
 /// How items were matched.
@@ -326,9 +326,9 @@ pub enum Matching {
 #[non_exhaustive]
 pub struct ItemAnswer {
     /// Item id.
-    pub id: String,
+    pub id: SharedStr,
     /// Option id, `null` when unanswered.
-    pub answer: Option<String>,
+    pub answer: Option<SharedStr>,
     /// Item status.
     pub status: ItemStatus,
 }
@@ -378,9 +378,9 @@ pub struct OverallProgress {
 #[non_exhaustive]
 pub struct FocusProgress {
     /// Category id.
-    pub id: String,
+    pub id: SharedStr,
     /// Title.
-    pub title: String,
+    pub title: SharedStr,
     /// Change in percentage points, rounded.
     pub change: Option<f64>,
     /// Exact change.
@@ -407,9 +407,9 @@ pub struct UnmatchedItem {
     /// The side it exists on.
     pub side: Side,
     /// Item id.
-    pub item: String,
+    pub item: SharedStr,
     /// Its answer there.
-    pub answer: Option<String>,
+    pub answer: Option<SharedStr>,
     /// `removed` or `added` by the item map, or `no_counterpart` when the map is silent.
     pub reason: String,
     /// The item map's note.
@@ -420,7 +420,7 @@ impl ProgressReport {
     /// The category progress with this (follow-up) id.
     #[must_use]
     pub fn category(&self, id: &str) -> Option<&CategoryProgress> {
-        self.categories.iter().find(|c| c.id == id)
+        self.categories.iter().find(|c| c.id == *id)
     }
 }
 
@@ -437,8 +437,8 @@ pub fn compare(
 ) -> Result<ProgressReport, CompareError> {
     if baseline.organization.id != follow_up.organization.id {
         return Err(CompareError::DifferentOrganizations {
-            baseline: baseline.organization.id.clone(),
-            follow_up: follow_up.organization.id.clone(),
+            baseline: baseline.organization.id.to_string(),
+            follow_up: follow_up.organization.id.to_string(),
         });
     }
     if follow_up.assessed_on < baseline.assessed_on {
@@ -484,7 +484,7 @@ pub fn compare(
 
     let matched = Matched::new(baseline, follow_up, options.item_map)?;
     let focus: BTreeSet<&str> =
-        baseline.focus_categories.iter().chain(&follow_up.focus_categories).map(String::as_str).collect();
+        baseline.focus_categories.iter().chain(&follow_up.focus_categories).map(SharedStr::as_str).collect();
 
     let mut categories: Vec<CategoryProgress> = Vec::new();
     for fc in &follow_up.categories {
@@ -502,35 +502,33 @@ pub fn compare(
     }
 
     let (mut advanced, mut regressed, mut newly) = (0, 0, 0);
+    // The first entries of `categories` are the follow-up's categories, in its order.
+    let slot: HashMap<&str, usize> = follow_up.categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
     for pair in &matched.pairs {
-        let (Some(before), Some(after)) = (position(&pair.baseline), position(&pair.follow_up)) else { continue };
-        let change = ItemChange {
-            matching: pair.matching,
-            baseline: pair.baseline.iter().map(|i| answer(i)).collect(),
-            follow_up: pair.follow_up.iter().map(|i| answer(i)).collect(),
-            baseline_position: before.clone(),
-            follow_up_position: after.clone(),
-        };
-        let now_met = pair.follow_up.iter().all(|i| i.status == ItemStatus::Met);
-        let was_met = pair.baseline.iter().all(|i| i.status == ItemStatus::Met);
-        let Some(category) = categories.iter_mut().find(|c| c.follow_up.is_some() && c.id == pair.follow_up_category)
-        else {
-            continue;
-        };
-        if now_met && !was_met {
-            category.newly_implemented.extend(pair.follow_up.iter().map(|i| i.id.clone()));
+        let (b, f) = (pair.baseline.items(), pair.follow_up.items());
+        let (Some(before), Some(after)) = (position(b), position(f)) else { continue };
+        let Some(category) = slot.get(pair.follow_up_category).and_then(|&i| categories.get_mut(i)) else { continue };
+        if f.iter().all(|i| i.status == ItemStatus::Met) && !b.iter().all(|i| i.status == ItemStatus::Met) {
+            category.newly_implemented.extend(f.iter().map(|i| i.id.clone()));
             newly += 1;
         }
-        match after.cmp(&before) {
-            std::cmp::Ordering::Greater => {
-                category.advanced.push(change);
-                advanced += 1;
-            }
-            std::cmp::Ordering::Less => {
-                category.regressed.push(change);
-                regressed += 1;
-            }
-            std::cmp::Ordering::Equal => {}
+        let direction = after.cmp(&before);
+        if direction == std::cmp::Ordering::Equal {
+            continue;
+        }
+        let change = ItemChange {
+            matching: pair.matching,
+            baseline: b.iter().map(|i| answer(i)).collect(),
+            follow_up: f.iter().map(|i| answer(i)).collect(),
+            baseline_position: before,
+            follow_up_position: after,
+        };
+        if direction == std::cmp::Ordering::Greater {
+            category.advanced.push(change);
+            advanced += 1;
+        } else {
+            category.regressed.push(change);
+            regressed += 1;
         }
     }
 
@@ -620,8 +618,8 @@ fn category_progress(
     follow_up: Option<&CategoryScore>,
     focus: bool,
 ) -> CategoryProgress {
-    let id = follow_up.or(baseline).map(|c| c.id.clone()).unwrap_or_default();
-    let title = follow_up.or(baseline).map(|c| c.title.clone()).unwrap_or_default();
+    let id = follow_up.or(baseline).map_or_else(|| SharedStr::from(""), |c| c.id.clone());
+    let title = follow_up.or(baseline).map_or_else(|| SharedStr::from(""), |c| c.title.clone());
     let (change, change_exact) = change_between(
         baseline.and_then(|c| c.percent_exact.as_ref()),
         follow_up.and_then(|c| c.percent_exact.as_ref()),
@@ -674,9 +672,24 @@ struct Matched<'r> {
 
 struct Pair<'r> {
     matching: Matching,
-    baseline: Vec<&'r ItemScore>,
-    follow_up: Vec<&'r ItemScore>,
+    baseline: Group<'r>,
+    follow_up: Group<'r>,
     follow_up_category: &'r str,
+}
+
+/// The items on one side of a pair: usually one, several for a merge or split.
+enum Group<'r> {
+    One([&'r ItemScore; 1]),
+    Many(Vec<&'r ItemScore>),
+}
+
+impl<'r> Group<'r> {
+    fn items(&self) -> &[&'r ItemScore] {
+        match self {
+            Group::One(one) => one,
+            Group::Many(many) => many,
+        }
+    }
 }
 
 impl<'r> Matched<'r> {
@@ -685,6 +698,11 @@ impl<'r> Matched<'r> {
         follow_up: &'r ScoreReport,
         map: Option<&'r ItemMap>,
     ) -> Result<Self, CompareError> {
+        if map.is_none()
+            && let Some(same) = Self::positional(baseline, follow_up)
+        {
+            return Ok(same);
+        }
         let index = |report: &'r ScoreReport| -> HashMap<&'r str, (&'r str, &'r ItemScore)> {
             report
                 .categories
@@ -761,8 +779,8 @@ impl<'r> Matched<'r> {
                         if let Some((category, _)) = targets.first() {
                             pairs.push(Pair {
                                 matching,
-                                baseline: sources,
-                                follow_up: targets.iter().map(|(_, i)| *i).collect(),
+                                baseline: Group::Many(sources),
+                                follow_up: Group::Many(targets.iter().map(|(_, i)| *i).collect()),
                                 follow_up_category: category,
                             });
                         }
@@ -785,8 +803,8 @@ impl<'r> Matched<'r> {
                         mentioned_after.insert(id);
                         pairs.push(Pair {
                             matching: Matching::Same,
-                            baseline: vec![item],
-                            follow_up: vec![fi],
+                            baseline: Group::One([item]),
+                            follow_up: Group::One([fi]),
                             follow_up_category: fc,
                         });
                     }
@@ -816,7 +834,7 @@ impl<'r> Matched<'r> {
         // Report order: follow-up instrument order of the first follow-up item.
         let order: HashMap<&str, usize> =
             follow_up.categories.iter().flat_map(|c| &c.items).enumerate().map(|(n, i)| (i.id.as_str(), n)).collect();
-        pairs.sort_by_key(|p| p.follow_up.first().and_then(|i| order.get(i.id.as_str()).copied()));
+        pairs.sort_by_key(|p| p.follow_up.items().first().and_then(|i| order.get(i.id.as_str()).copied()));
 
         let paired_baseline = follow_up
             .categories
@@ -825,6 +843,37 @@ impl<'r> Matched<'r> {
             .filter(|id| baseline.category(id).is_some())
             .collect();
         Ok(Matched { pairs, unmatched, renamed, paired_baseline })
+    }
+
+    /// Two reports with the same categories and items in the same order (the same instrument
+    /// version, the usual case): items pair by position, without lookups. `None` otherwise.
+    fn positional(baseline: &'r ScoreReport, follow_up: &'r ScoreReport) -> Option<Self> {
+        if baseline.categories.len() != follow_up.categories.len() {
+            return None;
+        }
+        let mut pairs = Vec::with_capacity(follow_up.categories.iter().map(|c| c.items.len()).sum());
+        for (b, f) in baseline.categories.iter().zip(&follow_up.categories) {
+            if b.id != f.id || b.items.len() != f.items.len() {
+                return None;
+            }
+            for (bi, fi) in b.items.iter().zip(&f.items) {
+                if bi.id != fi.id {
+                    return None;
+                }
+                pairs.push(Pair {
+                    matching: Matching::Same,
+                    baseline: Group::One([bi]),
+                    follow_up: Group::One([fi]),
+                    follow_up_category: &f.id,
+                });
+            }
+        }
+        Some(Matched {
+            pairs,
+            unmatched: Vec::new(),
+            renamed: HashMap::new(),
+            paired_baseline: baseline.categories.iter().map(|c| c.id.as_str()).collect(),
+        })
     }
 
     /// The baseline category matching a follow-up category.

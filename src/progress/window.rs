@@ -230,7 +230,14 @@ impl Program {
     #[must_use]
     pub fn check(&self, follow_up: Date) -> WindowCheck {
         let deadline = self.deadline();
-        let (verdict, days_late) = match deadline {
+        let (verdict, days_late) = self.verdict(deadline, follow_up);
+        WindowCheck { program: Some(self.clone()), deadline, follow_up, verdict, days_late }
+    }
+
+    /// The verdict and days late for a follow-up, given this program's `deadline` (so a cohort
+    /// computes the deadline once).
+    pub(crate) fn verdict(&self, deadline: Option<Date>, follow_up: Date) -> (WindowVerdict, Option<u32>) {
+        match deadline {
             _ if follow_up < self.completed_on => (WindowVerdict::BeforeProgramEnd, None),
             Some(deadline) if follow_up <= deadline => (WindowVerdict::Within, None),
             Some(deadline) => {
@@ -239,8 +246,7 @@ impl Program {
             }
             // A deadline past the calendar's end: every representable date is within it.
             None => (WindowVerdict::Within, None),
-        };
-        WindowCheck { program: Some(self.clone()), deadline, follow_up, verdict, days_late }
+        }
     }
 }
 

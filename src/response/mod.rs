@@ -32,6 +32,7 @@ pub use validate::ValidatedResponse;
 
 pub(crate) use parse::parse_date;
 
+use crate::SharedStr;
 use crate::instrument::{Extensions, InstrumentRef};
 
 /// The organization that answered.
@@ -40,19 +41,19 @@ use crate::instrument::{Extensions, InstrumentRef};
 #[non_exhaustive]
 pub struct Organization {
     /// A stable identifier chosen by the program (not necessarily a public one).
-    #[schemars(length(min = 1), regex(pattern = r"\S"))]
-    pub id: String,
+    #[schemars(with = "String", length(min = 1), regex(pattern = r"\S"))]
+    pub id: SharedStr,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String", length(min = 1), regex(pattern = r"\S"))]
-    pub name: Option<String>,
+    pub name: Option<SharedStr>,
 }
 
 impl Organization {
     /// An organization with an id and optional name.
     #[must_use]
-    pub fn new(id: impl Into<String>, name: Option<String>) -> Self {
-        Organization { id: id.into(), name }
+    pub fn new(id: impl Into<SharedStr>, name: Option<String>) -> Self {
+        Organization { id: id.into(), name: name.map(SharedStr::from) }
     }
 }
 
@@ -178,7 +179,7 @@ impl Response {
                 if draft.problems.is_empty() =>
             {
                 Ok(Response {
-                    instrument: InstrumentRef::new(id.into_owned(), version),
+                    instrument: InstrumentRef::new(id.as_ref(), version),
                     organization,
                     assessed_on,
                     answers,

@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 
 use super::ResponseProblem;
 use super::{Organization, ResponseLimits};
+use crate::SharedStr;
 use crate::instrument::Extensions;
 use crate::json::{clip, describe, push_index, push_token};
 
@@ -190,8 +191,12 @@ impl<'a> Draft<'a> {
         }
     }
 
-    /// Reads one of the small fields from its raw JSON text.
+    /// Reads one of the small fields from its raw JSON text: a typed, borrowing parse first;
+    /// when that fails, the slower path that names every problem.
     fn read_field(&mut self, field: &str, raw: &'a RawValue) {
+        if self.read_field_fast(field, raw) {
+            return;
+        }
         let pointer = push_token("", field);
         let value = match crate::json::parse_value_checking_duplicates(raw.get()) {
             Ok((value, duplicates)) => {
@@ -242,6 +247,72 @@ impl<'a> Draft<'a> {
                 other => self.invalid(pointer, format!("expected an object, found {}", describe(&other))),
             },
             _ => {}
+        }
+    }
+
+    /// The well-formed case without building a `Value`; `false` when anything is unusual.
+    fn read_field_fast(&mut self, field: &str, raw: &'a RawValue) -> bool {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Reference<'s> {
+            #[serde(borrow)]
+            id: Cow<'s, str>,
+            #[serde(borrow)]
+            version: Cow<'s, str>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Org<'s> {
+            #[serde(borrow)]
+            id: Cow<'s, str>,
+            // A present `name` must be a string: `null` goes to the careful path, which refuses it.
+            #[serde(borrow, default, deserialize_with = "some_string")]
+            name: Option<Cow<'s, str>>,
+        }
+        fn some_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+            <Cow<'de, str> as serde::Deserialize>::deserialize(d).map(Some)
+        }
+        let text = raw.get();
+        let filled = |s: &str| !s.trim().is_empty();
+        match field {
+            "instrument" => match serde_json::from_str::<Reference<'a>>(text) {
+                Ok(r) if filled(&r.id) => match semver::Version::parse(&r.version) {
+                    Ok(version) => {
+                        self.instrument = Some(DraftRef { id: r.id, version: Some(version) });
+                        true
+                    }
+                    Err(_) => false,
+                },
+                _ => false,
+            },
+            "organization" => match serde_json::from_str::<Org<'a>>(text) {
+                Ok(o) if filled(&o.id) && o.name.as_deref().is_none_or(filled) => {
+                    self.organization = Some(Organization {
+                        id: SharedStr::from(o.id.as_ref()),
+                        name: o.name.as_deref().map(SharedStr::from),
+                    });
+                    true
+                }
+                _ => false,
+            },
+            "assessed_on" => match serde_json::from_str::<Cow<'a, str>>(text) {
+                Ok(date) => match parse_date(&date) {
+                    Ok(date) => {
+                        self.assessed_on = Some(date);
+                        true
+                    }
+                    Err(_) => false,
+                },
+                Err(_) => false,
+            },
+            "focus_categories" => match serde_json::from_str::<Vec<String>>(text) {
+                Ok(ids) => {
+                    self.focus_categories = Some(ids);
+                    true
+                }
+                Err(_) => false,
+            },
+            _ => false,
         }
     }
 
@@ -308,16 +379,19 @@ impl<'a> Draft<'a> {
         let id = self.string(object, pointer, "id");
         let name = self.string(object, pointer, "name");
         if let Some(id) = id {
-            self.organization = Some(Organization { id, name });
+            self.organization = Some(Organization { id: SharedStr::from(id), name: name.map(SharedStr::from) });
         }
     }
 
     fn check_string_lengths(&mut self, max: usize) {
+        // A string has at most as many characters as bytes: count characters only when the
+        // byte length is over the limit.
+        let over = |text: &str| text.len() > max && text.chars().count() > max;
         let mut long = Vec::new();
         for (pointer, list) in [("/answers", Some(&self.answers)), ("/notes", self.notes.as_ref())] {
             for (key, value) in list.into_iter().flatten() {
-                let text_len = value.as_ref().map_or(0, |v| v.chars().count());
-                if key.chars().count() > max || text_len > max {
+                if over(key) || value.as_ref().is_ok_and(|v| over(v)) {
+                    let text_len = value.as_ref().map_or(0, |v| v.chars().count());
                     long.push((push_token(pointer, &clip(key)), key.chars().count().max(text_len)));
                 }
             }

@@ -198,9 +198,13 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
     let notes = draft.notes.map(|pairs| {
         let mut notes = BTreeMap::new();
         for (key, value) in pairs {
-            let pointer = push_token("/notes", &key);
+            let pointer = || push_token("/notes", &key);
             if instrument.item_index(&key).is_none() {
-                problems.push(ResponseProblem::UnknownItem { pointer, item: clip(&key), instrument: name() });
+                problems.push(ResponseProblem::UnknownItem {
+                    pointer: pointer(),
+                    item: clip(&key),
+                    instrument: name(),
+                });
                 continue;
             }
             match value {
@@ -210,7 +214,7 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
                     }
                 }
                 Err(found) => problems.push(ResponseProblem::InvalidValue {
-                    pointer,
+                    pointer: pointer(),
                     message: format!("expected a string, found {found}"),
                 }),
             }

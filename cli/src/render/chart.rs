@@ -16,7 +16,7 @@ pub fn progress_chart(report: &ProgressReport) -> Result<String, String> {
         .categories
         .iter()
         .map(|c| {
-            let label = if c.focus { format!("{} *", c.title) } else { c.title.clone() };
+            let label = if c.focus { format!("{} *", c.title) } else { c.title.to_string() };
             (
                 label,
                 c.baseline.as_ref().and_then(|s| s.percent_exact.as_ref()).map(|p| p.to_f64_rounded(2)),

@@ -38,7 +38,7 @@ impl<'a> Labels<'a> {
                 let (_, item) = i.item(&answer.id)?;
                 i.scale_of(item)?.options.iter().find(|o| o.id == *option).map(|o| o.label.to_lowercase())
             })
-            .unwrap_or_else(|| option.clone())
+            .unwrap_or_else(|| option.to_string())
     }
 
     fn side(&self, answers: &[ItemAnswer]) -> String {
@@ -62,7 +62,7 @@ impl<'a> Labels<'a> {
 }
 
 fn level(s: Option<&Standing>) -> String {
-    s.and_then(|s| s.level_label.clone()).unwrap_or_else(|| "—".to_owned())
+    s.and_then(|s| s.level_label.as_ref()).map_or_else(|| "—".to_owned(), ToString::to_string)
 }
 
 fn signed(change: Option<&health_equity_assessment::Exact>) -> String {
@@ -97,7 +97,7 @@ pub fn window_line(window: &WindowCheck) -> String {
 
 fn heading(report: &ProgressReport) -> (String, String) {
     let org = &report.organization;
-    let who = org.name.as_ref().map_or_else(|| org.id.clone(), |n| format!("{n} ({})", org.id));
+    let who = org.name.as_ref().map_or_else(|| org.id.to_string(), |n| format!("{n} ({})", org.id));
     let instruments = if report.baseline.instrument == report.follow_up.instrument {
         report.baseline.instrument.to_string()
     } else {
@@ -137,7 +137,7 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
         let _ = writeln!(out, "{}  {}  {}  {}", pad(title, width), pad(&levels, 26), pad_left(&change, 8), movement(m));
     };
     for c in &report.categories {
-        let title = if c.focus { format!("{} *", c.title) } else { c.title.clone() };
+        let title = if c.focus { format!("{} *", c.title) } else { c.title.to_string() };
         row(
             &mut out,
             &title,
@@ -225,7 +225,7 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     );
     out.push_str("| Category | Baseline | Follow-up | Change (points) | Level |\n|---|---|---|---|---|\n");
     for c in &report.categories {
-        let title = if c.focus { format!("{} (focus)", c.title) } else { c.title.clone() };
+        let title = if c.focus { format!("{} (focus)", c.title) } else { c.title.to_string() };
         let _ = writeln!(
             out,
             "| {} | {} {} | {} {} | {} | {} |",

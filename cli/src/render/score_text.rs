@@ -26,7 +26,7 @@ pub fn render(report: &ScoreReport, instrument: &Instrument) -> String {
     let width = report.categories.iter().map(|c| c.title.chars().count() + 2).max().unwrap_or(8).max(8);
     let _ = writeln!(out, "{}  {:>7}  {:>8}  Level", pad("Category", width), "Points", "Percent");
     for c in &report.categories {
-        let title = if c.focus { format!("{} *", c.title) } else { c.title.clone() };
+        let title = if c.focus { format!("{} *", c.title) } else { c.title.to_string() };
         let level = c.level_label.as_deref().unwrap_or("— (all not applicable)");
         let _ = writeln!(
             out,

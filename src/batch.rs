@@ -1,0 +1,109 @@
+//! Batch scoring of newline-delimited JSON: one response document per input line, one
+//! [`BatchLine`] per output line, in order, so a service can stream thousands of documents
+//! through constant memory. This module is pure; `equity-assess score --ndjson` does the I/O.
+//!
+//! ```
+//! use health_equity_assessment::Registry;
+//! use health_equity_assessment::batch::{BatchLine, score_line};
+//!
+//! let good = include_str!("../examples/heoa-baseline.json").replace('\n', " ");
+//! let ok = score_line(Registry::builtin(), 1, &good);
+//! assert!(matches!(ok, BatchLine::Report { line: 1, .. }));
+//! let bad = score_line(Registry::builtin(), 2, "{\"instrument\": 3}");
+//! let BatchLine::Problems { line, problems } = bad else { panic!() };
+//! assert_eq!(line, 2);
+//! assert_eq!(problems[0].code, "invalid_value");
+//! ```
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::registry::Registry;
+use crate::response::{ResponseError, ResponseLimits};
+use crate::score::ScoreReport;
+
+/// One output line of a batch: the report of a good input line, or the problems of a bad one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum BatchLine {
+    /// The input line was a valid response.
+    Report {
+        /// 1-based input line number.
+        line: u64,
+        /// Its score report.
+        report: Box<ScoreReport>,
+    },
+    /// The input line could not be scored.
+    Problems {
+        /// 1-based input line number.
+        line: u64,
+        /// Every problem found.
+        problems: Vec<ProblemRecord>,
+    },
+}
+
+impl BatchLine {
+    /// The input line number.
+    #[must_use]
+    pub fn line(&self) -> u64 {
+        match self {
+            BatchLine::Report { line, .. } | BatchLine::Problems { line, .. } => *line,
+        }
+    }
+
+    /// Whether the line was scored.
+    #[must_use]
+    pub fn is_report(&self) -> bool {
+        matches!(self, BatchLine::Report { .. })
+    }
+
+    /// A line that could not be read at all (too long, not UTF-8): one problem with `code`.
+    #[must_use]
+    pub fn unreadable(line: u64, code: &str, message: String) -> Self {
+        BatchLine::Problems { line, problems: vec![ProblemRecord { code: code.to_owned(), pointer: None, message }] }
+    }
+}
+
+/// A problem as data: its stable code, JSON Pointer and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct ProblemRecord {
+    /// Stable machine-readable code, e.g. `unknown_item`.
+    pub code: String,
+    /// JSON Pointer of the bad value, when there is one.
+    pub pointer: Option<String>,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl ProblemRecord {
+    /// The problems of a response error as records.
+    #[must_use]
+    pub fn from_response_error(error: &ResponseError) -> Vec<ProblemRecord> {
+        error
+            .problems()
+            .iter()
+            .map(|p| ProblemRecord {
+                code: p.code().to_owned(),
+                pointer: p.pointer().map(str::to_owned),
+                message: p.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// Validates and scores one input line (1-based `line`) against the registry.
+#[must_use]
+pub fn score_line(registry: &Registry, line: u64, text: &str) -> BatchLine {
+    score_line_with(registry, line, text, &ResponseLimits::default())
+}
+
+/// [`score_line`] with explicit limits.
+#[must_use]
+pub fn score_line_with(registry: &Registry, line: u64, text: &str, limits: &ResponseLimits) -> BatchLine {
+    match registry.validate_json_with(text, limits) {
+        Ok(validated) => BatchLine::Report { line, report: Box::new(validated.score()) },
+        Err(e) => BatchLine::Problems { line, problems: ProblemRecord::from_response_error(&e) },
+    }
+}
