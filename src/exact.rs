@@ -478,6 +478,12 @@ pub struct ParseExactError {
 }
 
 impl ParseExactError {
+    /// The stable code of this error: `invalid_exact`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        "invalid_exact"
+    }
+
     /// The text that failed to parse.
     #[must_use]
     pub fn input(&self) -> &str {

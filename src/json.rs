@@ -30,6 +30,11 @@ pub(crate) fn push_index(pointer: &str, index: usize) -> String {
     out
 }
 
+/// A JSON Pointer for a message: the empty pointer (the whole document) reads `(document)`.
+pub(crate) fn at(pointer: &str) -> &str {
+    if pointer.is_empty() { "(document)" } else { pointer }
+}
+
 /// Limits error messages: a hostile 1 MB id is shown by its first characters only.
 pub(crate) fn clip(text: &str) -> String {
     const MAX: usize = 120;

@@ -71,6 +71,8 @@
 
 pub mod batch;
 pub mod cohort;
+#[cfg(test)]
+mod error_catalog;
 mod exact;
 pub mod instrument;
 mod json;

@@ -184,4 +184,46 @@ fn limits_bound_the_work() {
         .collect();
     doc["categories"][0]["items"] = Value::Array(many);
     assert!(has(&problems(&doc), "too_many", "/categories/0/items"));
+
+    // 11 categories of 10,000 items each: under the per-category limit, over the total.
+    let mut doc = common::small_instrument();
+    let categories: Vec<Value> = (0..11)
+        .map(|k| {
+            let items: Vec<Value> =
+                (0..10_000).map(|i| json!({"id": format!("c{k}.i{i}"), "text": "t", "scale": "imp"})).collect();
+            json!({"id": format!("c{k}"), "title": "C", "items": items})
+        })
+        .collect();
+    doc["categories"] = Value::Array(categories);
+    assert!(has(&problems(&doc), "too_many", "/categories"));
+}
+
+/// Replaces every value of the HEOA file, one at a time, with each of several bad values: the
+/// result either loads or names at least one problem (found by a property test: an explicitly
+/// empty `"scale": ""` once failed with no problem listed).
+#[test]
+fn every_single_value_replacement_loads_or_names_a_problem() {
+    fn walk(v: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+    }
+    let doc: Value = serde_json::from_str(&common::read("assessments/heoa/1.0.0.json")).unwrap();
+    let mut all = Vec::new();
+    walk(&doc, String::new(), &mut all);
+    for pointer in all {
+        for bad in [json!(""), json!(null), json!(-1), json!([]), json!({}), json!("Bad Id")] {
+            let mut d = doc.clone();
+            *d.pointer_mut(&pointer).unwrap() = bad.clone();
+            if let Err(e) = Instrument::from_json(&d.to_string()) {
+                assert!(!e.problems().is_empty(), "{pointer} = {bad}: an error without problems");
+            }
+        }
+    }
+    let mut d = doc.clone();
+    d["categories"][0]["items"][0]["scale"] = json!("");
+    assert!(problems(&d).iter().any(|(c, p)| c == "unknown_scale" && p == "/categories/0/items/0/scale"));
 }

@@ -130,3 +130,15 @@ fn cohort_reports_validate_against_their_schema() {
     let back: health_equity_assessment::cohort::CohortReport = serde_json::from_value(value).unwrap();
     assert_eq!(back, report);
 }
+
+#[test]
+fn batch_lines_validate_against_their_schema() {
+    use health_equity_assessment::batch::score_line;
+    let v = validator(&SchemaKind::BatchLine.schema());
+    let good = common::read("examples/heoa-baseline.json").replace('\n', " ");
+    for (n, text) in [good.as_str(), "{", "[]", r#"{"instrument": {"id": "x", "version": "1.0.0"}}"#].iter().enumerate()
+    {
+        let line = serde_json::to_value(score_line(Registry::builtin(), n as u64 + 1, text)).unwrap();
+        assert_eq!(errors(&v, &line), Vec::<String>::new(), "{line}");
+    }
+}

@@ -9,9 +9,6 @@ use health_equity_assessment::cohort::Cohort;
 
 use crate::input::{self, Line};
 
-/// Largest single line of newline-delimited JSON (the library's document limit).
-pub const MAX_LINE_BYTES: usize = 4 << 20;
-
 /// Where documents come from.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -81,7 +78,7 @@ pub fn load(sources: &[Source], registry: &Registry, problems: &mut Vec<String>)
         match source {
             Source::Document(path) => {
                 let name = path.display().to_string();
-                match input::read_text(&name, input::DEFAULT_MAX_BYTES) {
+                match input::read_text(&name, input::max_bytes()) {
                     Ok(text) => loader.add(name, &text),
                     Err(e) => loader.reject(name, e.to_string()),
                 }
@@ -105,7 +102,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn add(&mut self, source: String, text: &str) {
-        match self.registry.validate_json(text) {
+        match self.registry.validate_json_with(text, &input::limits()) {
             Ok(validated) => self.cohort.add(source, validated.score()),
             Err(e) => {
                 let lines: Vec<String> = e.problems().iter().map(ToString::to_string).collect();
@@ -123,7 +120,8 @@ impl Loader<'_> {
     fn lines<R: io::BufRead>(&mut self, name: &str, mut reader: R) -> Result<(), String> {
         let mut number = 0usize;
         while let Some(line) =
-            input::read_bounded_line(&mut reader, MAX_LINE_BYTES).map_err(|e| format!("{name}: cannot read: {e}"))?
+            input::read_bounded_line(&mut reader, usize::try_from(input::max_bytes()).unwrap_or(usize::MAX))
+                .map_err(|e| format!("{name}: cannot read: {e}"))?
         {
             number += 1;
             let source = format!("{name}:{number}");
@@ -137,7 +135,7 @@ impl Loader<'_> {
                 Line::TooLong(bytes) => {
                     self.reject(
                         source,
-                        format!("line of {bytes} bytes is over the limit of {MAX_LINE_BYTES}; skipped"),
+                        format!("line of {bytes} bytes is over the limit of {}; skipped", input::max_bytes()),
                     );
                 }
                 Line::NotUtf8(offset) => {

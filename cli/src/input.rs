@@ -8,6 +8,26 @@ use std::path::Path;
 /// Largest document read by default: 4 MiB, the library's default response limit.
 pub const DEFAULT_MAX_BYTES: u64 = 4 << 20;
 
+static MAX_BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Sets the largest document (or NDJSON line) read, for the whole run (`--max-document-bytes`).
+pub fn set_max_bytes(bytes: u64) {
+    let _ = MAX_BYTES.set(bytes);
+}
+
+/// The largest document read.
+#[must_use]
+pub fn max_bytes() -> u64 {
+    MAX_BYTES.get().copied().unwrap_or(DEFAULT_MAX_BYTES)
+}
+
+/// The library's response limits with the document size of this run.
+#[must_use]
+pub fn limits() -> health_equity_assessment::ResponseLimits {
+    health_equity_assessment::ResponseLimits::default()
+        .with_max_document_bytes(usize::try_from(max_bytes()).unwrap_or(usize::MAX))
+}
+
 /// Why an input could not be read.
 #[derive(Debug)]
 pub enum InputError {

@@ -31,6 +31,10 @@ use serde::Serialize;
 #[derive(Debug, Parser)]
 #[command(name = "equity-assess", version, about, long_about = None, max_term_width = 100)]
 struct Cli {
+    /// Largest document (or newline-delimited line) read, in bytes; larger inputs are refused
+    /// before being read in full.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = input::DEFAULT_MAX_BYTES)]
+    max_document_bytes: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -178,10 +182,15 @@ enum Command {
         #[arg(long, value_name = "ID@VERSION", default_value = "heoa@1.0.0")]
         instrument: String,
     },
-    /// Score a response document.
+    /// Score a response document, or with `--ndjson` a stream of them.
     Score {
         /// The response document (`-` for standard input).
         file: String,
+        /// Read newline-delimited documents and write one JSON line per input line: `{"line":
+        /// N, "report": {...}}` or `{"line": N, "problems": [...]}`. Streams in constant memory;
+        /// blank lines are skipped; exit status 1 when any line failed.
+        #[arg(long, conflicts_with = "format")]
+        ndjson: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
@@ -301,6 +310,7 @@ where
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    input::set_max_bytes(cli.max_document_bytes);
     match execute(cli.command) {
         Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
@@ -324,7 +334,8 @@ fn execute(command: Command) -> Result<(), Failure> {
             schema(&kind, instrument.as_deref(), instrument_file.as_deref())
         }
         Command::Validate { file, instrument_file, format } => validate(&file, instrument_file.as_deref(), format),
-        Command::Score { file, format, instrument_file } => score(&file, instrument_file.as_deref(), format),
+        Command::Score { file, ndjson: true, instrument_file, .. } => score_ndjson(&file, instrument_file.as_deref()),
+        Command::Score { file, format, instrument_file, .. } => score(&file, instrument_file.as_deref(), format),
         Command::Cohort {
             inputs,
             program_completed,
@@ -548,10 +559,10 @@ fn with_validated<T>(
     then: impl FnOnce(Result<ValidatedResponse<'_>, ResponseError>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let custom = load_instrument_file(instrument_file)?;
-    let text = input::read_text(path, input::DEFAULT_MAX_BYTES)?;
+    let text = input::read_text(path, input::max_bytes())?;
     match &custom {
-        Some(instrument) => then(instrument.validate_json(&text)),
-        None => then(Registry::builtin().validate_json(&text)),
+        Some(instrument) => then(instrument.validate_json_with(&text, &input::limits())),
+        None => then(Registry::builtin().validate_json_with(&text, &input::limits())),
     }
 }
 
@@ -674,10 +685,10 @@ fn diff(
         }
         None => None,
     };
-    let baseline_text = input::read_text(baseline_path, input::DEFAULT_MAX_BYTES)?;
-    let follow_up_text = input::read_text(follow_up_path, input::DEFAULT_MAX_BYTES)?;
-    let baseline = registry.validate_json(&baseline_text);
-    let follow_up = registry.validate_json(&follow_up_text);
+    let baseline_text = input::read_text(baseline_path, input::max_bytes())?;
+    let follow_up_text = input::read_text(follow_up_path, input::max_bytes())?;
+    let baseline = registry.validate_json_with(&baseline_text, &input::limits());
+    let follow_up = registry.validate_json_with(&follow_up_text, &input::limits());
     let (baseline, follow_up) = match (baseline, follow_up) {
         (Ok(b), Ok(f)) => (b, f),
         (b, f) => {
@@ -711,6 +722,74 @@ fn diff(
             emit(&page)
         }
     }
+}
+
+/// Streams newline-delimited responses to one output line each.
+fn score_ndjson(path: &str, instrument_file: Option<&str>) -> Result<(), Failure> {
+    use health_equity_assessment::batch::{BatchLine, score_line_with};
+    use std::io::BufRead;
+
+    let custom = load_instrument_file(instrument_file)?;
+    let mut registry = Registry::new();
+    let registry: &Registry = match custom {
+        Some(instrument) => {
+            let _ = registry.insert(instrument);
+            &registry
+        }
+        None => Registry::builtin(),
+    };
+    let mut reader: Box<dyn BufRead> = if path == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| Failure::Usage(format!("{path}: cannot read: {e}")))?;
+        Box::new(io::BufReader::with_capacity(1 << 16, file))
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let (mut number, mut scored, mut failed) = (0u64, 0u64, 0u64);
+    let limits = input::limits();
+    while let Some(line) = input::read_bounded_line(&mut reader, limits.max_document_bytes)
+        .map_err(|e| Failure::Usage(format!("{}: cannot read: {e}", input::display_name(path))))?
+    {
+        number += 1;
+        let result = match line {
+            input::Line::Text(text) if text.trim().is_empty() => continue,
+            input::Line::Text(text) => {
+                score_line_with(registry, number, text.strip_prefix('\u{feff}').unwrap_or(&text), &limits)
+            }
+            input::Line::TooLong(bytes) => BatchLine::unreadable(
+                number,
+                "too_large",
+                format!("line of {bytes} bytes is over the limit of {}; skipped", limits.max_document_bytes),
+            ),
+            input::Line::NotUtf8(offset) => {
+                BatchLine::unreadable(number, "not_utf8", format!("not UTF-8 text (invalid byte at offset {offset})"))
+            }
+        };
+        if result.is_report() {
+            scored += 1;
+        } else {
+            failed += 1;
+        }
+        let written =
+            serde_json::to_writer(&mut out, &result).map_err(io::Error::from).and_then(|()| out.write_all(b"\n"));
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(Failure::Closed),
+            Err(e) => return Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(Failure::Closed),
+        Err(e) => return Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
+        Ok(()) => {}
+    }
+    if failed > 0 {
+        return Err(Failure::Invalid(vec![format!(
+            "{}: {scored} line(s) scored, {failed} failed (see the problems objects in the output)",
+            input::display_name(path)
+        )]));
+    }
+    Ok(())
 }
 
 fn csv_text<T: Serialize>(rows: &[T]) -> Result<String, Failure> {

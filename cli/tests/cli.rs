@@ -347,3 +347,40 @@ fn the_cohort_report_schema_is_printed() {
     let o = run(&["schema", "cohort-report"]);
     assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/cohort-report.schema.json")).unwrap());
 }
+
+#[test]
+fn score_ndjson_streams_one_line_per_input_line() {
+    let good = std::fs::read_to_string(root().join(BASE)).unwrap().replace('\n', " ");
+    let input = format!("{good}\n{{broken\n\n{good}\n\u{feff}{good}\n[1]\n");
+    let o = run_stdin(&["score", "--ndjson", "-"], input.as_bytes());
+    assert_eq!(o.status.code(), Some(1), "some lines failed");
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, [1, 2, 4, 5, 6], "blank line 3 is skipped");
+    assert!(lines[0]["report"]["categories"].is_array());
+    assert_eq!(lines[1]["problems"][0]["code"], "syntax");
+    assert!(lines[3]["report"].is_object(), "a byte-order mark is allowed");
+    assert_eq!(lines[4]["problems"][0]["code"], "invalid_value");
+    assert!(stderr(&o).contains("3 line(s) scored, 2 failed"), "{}", stderr(&o));
+    let o = run_stdin(&["score", "--ndjson", "-"], format!("{good}\n").as_bytes());
+    assert!(o.status.success());
+    // Oversized lines are reported, not read whole.
+    let o = run_stdin(&["--max-document-bytes", "100", "score", "--ndjson", "-"], format!("{good}\n").as_bytes());
+    let line: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(line["problems"][0]["code"], "too_large");
+    let o = run(&["--max-document-bytes", "100", "score", BASE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("larger than the limit of 100 bytes"), "{}", stderr(&o));
+    let o = run(&["score", "--ndjson", "--format", "text", BASE]);
+    assert_eq!(o.status.code(), Some(2), "--ndjson writes JSON only");
+}
+
+#[test]
+fn the_batch_line_schema_validates_ndjson_output() {
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&run(&["schema", "batch-line"]))).unwrap();
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        stdout(&run(&["schema", "batch-line"])),
+        std::fs::read_to_string(root().join("schemas/batch-line.schema.json")).unwrap()
+    );
+}

@@ -81,7 +81,15 @@ impl Checker<'_> {
 
 /// Appends to `problems` everything wrong with `spec` beyond its JSON shape.
 pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>) {
-    let reported = problems.iter().filter_map(|p| p.pointer().map(str::to_owned)).collect();
+    // A missing field counts as reported at the field's own pointer, so an explicitly empty
+    // value is still checked but an absent one is not reported twice.
+    let reported = problems
+        .iter()
+        .filter_map(|p| match p {
+            InstrumentProblem::MissingField { pointer, field } => Some(push_token(pointer, field)),
+            other => other.pointer().map(str::to_owned),
+        })
+        .collect();
     let mut c = Checker { problems, reported };
 
     c.id("/id".to_owned(), "instrument", &spec.id);
@@ -148,6 +156,15 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
     if spec.categories.is_empty() && !c.reported.iter().any(|p| p == "/categories") {
         c.push(InstrumentProblem::NoCategories { pointer: "/categories".to_owned() });
     }
+    let total: usize = spec.categories.iter().map(|c| c.items.len()).sum();
+    if total > super::limits::TOTAL_ITEMS {
+        c.push(InstrumentProblem::TooMany {
+            pointer: "/categories".to_owned(),
+            what: "the instrument's item total",
+            count: total,
+            limit: super::limits::TOTAL_ITEMS,
+        });
+    }
     let mut category_ids = HashMap::new();
     let mut item_ids = HashMap::new();
     for (k, category) in spec.categories.iter().enumerate() {
@@ -181,7 +198,7 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
                 _ => {}
             }
             c.text(push_token(&iat, "text"), &item.text);
-            if !item.scale.is_empty() && !spec.scales.iter().any(|s| s.id == item.scale) {
+            if !spec.scales.iter().any(|s| s.id == item.scale) {
                 c.push(InstrumentProblem::UnknownScale {
                     pointer: push_token(&iat, "scale"),
                     item: clip(&item.id),

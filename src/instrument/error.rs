@@ -17,6 +17,12 @@ pub enum InstrumentProblem {
         /// What the parser found.
         message: String,
     },
+    /// The bytes are not UTF-8 text.
+    #[error("not UTF-8 text: invalid byte at offset {offset}")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
     /// The file uses a newer JSON shape than this crate reads.
     #[error(
         "{pointer}: format_version {found} is newer than this crate understands (it reads format version {supported}); upgrade health-equity-assessment"
@@ -30,7 +36,7 @@ pub enum InstrumentProblem {
         supported: u32,
     },
     /// A field this format does not have (a typo, or data meant for `extensions`).
-    #[error("{pointer}: unknown field {field:?} (put extra data under \"extensions\")")]
+    #[error("{}: unknown field {field:?} (put extra data under \"extensions\")", crate::json::at(.pointer))]
     UnknownField {
         /// The object holding the field.
         pointer: String,
@@ -38,7 +44,7 @@ pub enum InstrumentProblem {
         field: String,
     },
     /// A required field is absent.
-    #[error("{pointer}: missing required field {field:?}")]
+    #[error("{}: missing required field {field:?}", crate::json::at(.pointer))]
     MissingField {
         /// The object that lacks the field.
         pointer: String,
@@ -46,7 +52,7 @@ pub enum InstrumentProblem {
         field: String,
     },
     /// An object key appears twice (JSON parsers disagree on which one wins).
-    #[error("{pointer}: key {key:?} appears more than once")]
+    #[error("{}: key {key:?} appears more than once", crate::json::at(.pointer))]
     DuplicateKey {
         /// The object holding the key.
         pointer: String,
@@ -54,7 +60,7 @@ pub enum InstrumentProblem {
         key: String,
     },
     /// A value of the wrong type or out of range.
-    #[error("{pointer}: {message}")]
+    #[error("{}: {message}", crate::json::at(.pointer))]
     InvalidValue {
         /// Where.
         pointer: String,
@@ -62,7 +68,7 @@ pub enum InstrumentProblem {
         message: String,
     },
     /// The instrument version is not a semantic version.
-    #[error("{pointer}: {value:?} is not a semantic version (major.minor.patch): {reason}")]
+    #[error("{}: {value:?} is not a semantic version (major.minor.patch): {reason}", crate::json::at(.pointer))]
     InvalidVersion {
         /// Where.
         pointer: String,
@@ -72,7 +78,7 @@ pub enum InstrumentProblem {
         reason: String,
     },
     /// An identifier breaks the id syntax.
-    #[error("{pointer}: {what} id {id:?} is invalid: {reason}")]
+    #[error("{}: {what} id {id:?} is invalid: {reason}", crate::json::at(.pointer))]
     InvalidId {
         /// Where.
         pointer: String,
@@ -84,7 +90,7 @@ pub enum InstrumentProblem {
         reason: &'static str,
     },
     /// Two things of one kind share an id.
-    #[error("{pointer}: duplicate {what} id {id:?} (first used at {first})")]
+    #[error("{}: duplicate {what} id {id:?} (first used at {first})", crate::json::at(.pointer))]
     DuplicateId {
         /// Where the second use is.
         pointer: String,
@@ -96,7 +102,7 @@ pub enum InstrumentProblem {
         first: String,
     },
     /// An item id does not start with its category's id and a dot.
-    #[error("{pointer}: item id {item:?} must be \"{category}.<slug>\"")]
+    #[error("{}: item id {item:?} must be \"{category}.<slug>\"", crate::json::at(.pointer))]
     ItemIdPrefix {
         /// Where.
         pointer: String,
@@ -106,7 +112,7 @@ pub enum InstrumentProblem {
         category: String,
     },
     /// An item names a scale that does not exist.
-    #[error("{pointer}: item {item:?} uses unknown scale {scale:?} (scales: {known})")]
+    #[error("{}: item {item:?} uses unknown scale {scale:?} (scales: {known})", crate::json::at(.pointer))]
     UnknownScale {
         /// Where.
         pointer: String,
@@ -118,13 +124,13 @@ pub enum InstrumentProblem {
         known: String,
     },
     /// The instrument has no categories.
-    #[error("{pointer}: the instrument has no categories")]
+    #[error("{}: the instrument has no categories", crate::json::at(.pointer))]
     NoCategories {
         /// Where.
         pointer: String,
     },
     /// A category has no items.
-    #[error("{pointer}: category {category:?} has no items")]
+    #[error("{}: category {category:?} has no items", crate::json::at(.pointer))]
     EmptyCategory {
         /// Where.
         pointer: String,
@@ -132,7 +138,7 @@ pub enum InstrumentProblem {
         category: String,
     },
     /// A scale has no option with points, so nothing can be scored with it.
-    #[error("{pointer}: scale {scale:?} has no scored option (every option is excluded or the list is empty)")]
+    #[error("{}: scale {scale:?} has no scored option (every option is excluded or the list is empty)", crate::json::at(.pointer))]
     NoScoredOption {
         /// Where.
         pointer: String,
@@ -140,7 +146,7 @@ pub enum InstrumentProblem {
         scale: String,
     },
     /// A scored option without points, or an excluded option with points.
-    #[error("{pointer}: option {option:?} of scale {scale:?}: {reason}")]
+    #[error("{}: option {option:?} of scale {scale:?}: {reason}", crate::json::at(.pointer))]
     OptionPoints {
         /// Where.
         pointer: String,
@@ -152,7 +158,7 @@ pub enum InstrumentProblem {
         reason: &'static str,
     },
     /// A level set has no levels.
-    #[error("{pointer}: level set {set:?} has no levels")]
+    #[error("{}: level set {set:?} has no levels", crate::json::at(.pointer))]
     NoLevels {
         /// Where.
         pointer: String,
@@ -190,7 +196,7 @@ pub enum InstrumentProblem {
         previous: String,
     },
     /// A band's lower bound lies outside 0..=100.
-    #[error("{pointer}: level {level:?} of level set {set:?} starts at {min}, outside 0..=100")]
+    #[error("{}: level {level:?} of level set {set:?} starts at {min}, outside 0..=100", crate::json::at(.pointer))]
     BandOutOfRange {
         /// Where.
         pointer: String,
@@ -202,7 +208,7 @@ pub enum InstrumentProblem {
         min: String,
     },
     /// The scoring refers to a level set that does not exist.
-    #[error("{pointer}: unknown level set {set:?} (level sets: {known})")]
+    #[error("{}: unknown level set {set:?} (level sets: {known})", crate::json::at(.pointer))]
     UnknownLevelSet {
         /// Where.
         pointer: String,
@@ -212,7 +218,7 @@ pub enum InstrumentProblem {
         known: String,
     },
     /// An item's stage is missing, unknown, or set when the rule has no stages.
-    #[error("{pointer}: item {item:?}: {reason}")]
+    #[error("{}: item {item:?}: {reason}", crate::json::at(.pointer))]
     Stage {
         /// Where.
         pointer: String,
@@ -222,7 +228,7 @@ pub enum InstrumentProblem {
         reason: String,
     },
     /// More elements than the loader accepts.
-    #[error("{pointer}: {what} has {count} entries, more than the limit of {limit}")]
+    #[error("{}: {what} has {count} entries, more than the limit of {limit}", crate::json::at(.pointer))]
     TooMany {
         /// Where.
         pointer: String,
@@ -241,6 +247,7 @@ impl InstrumentProblem {
     pub fn code(&self) -> &'static str {
         match self {
             InstrumentProblem::Syntax { .. } => "syntax",
+            InstrumentProblem::NotUtf8 { .. } => "not_utf8",
             InstrumentProblem::FormatTooNew { .. } => "format_too_new",
             InstrumentProblem::UnknownField { .. } => "unknown_field",
             InstrumentProblem::MissingField { .. } => "missing_field",
@@ -265,12 +272,12 @@ impl InstrumentProblem {
         }
     }
 
-    /// The JSON Pointer of the problem (`""` for the whole document; `None` for syntax errors,
-    /// which have a line and column instead).
+    /// The JSON Pointer of the problem (`""` for the whole document; `None` for syntax and
+    /// encoding errors, which have a line and column or a byte offset instead).
     #[must_use]
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            InstrumentProblem::Syntax { .. } => None,
+            InstrumentProblem::Syntax { .. } | InstrumentProblem::NotUtf8 { .. } => None,
             InstrumentProblem::FormatTooNew { pointer, .. }
             | InstrumentProblem::UnknownField { pointer, .. }
             | InstrumentProblem::MissingField { pointer, .. }

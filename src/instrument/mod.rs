@@ -37,6 +37,8 @@ pub(crate) mod limits {
     pub(crate) const CATEGORIES: usize = 1_000;
     /// Items in one category.
     pub(crate) const ITEMS: usize = 10_000;
+    /// Items over all categories.
+    pub(crate) const TOTAL_ITEMS: usize = 100_000;
     /// Scales in one instrument.
     pub(crate) const SCALES: usize = 100;
     /// Options in one scale.
@@ -168,6 +170,8 @@ impl Instrument {
     /// # Ok::<(), health_equity_assessment::InstrumentError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, InstrumentError> {
+        // RFC 8259 §8.1: a parser may ignore a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(|e| InstrumentError {
             instrument: None,
             problems: vec![InstrumentProblem::Syntax { line: e.line(), column: e.column(), message: e.to_string() }],
@@ -186,6 +190,21 @@ impl Instrument {
                 problems.dedup();
                 Err(InstrumentError { instrument: None, problems })
             }
+        }
+    }
+
+    /// [`from_json`](Self::from_json) on bytes: invalid UTF-8 is a
+    /// [`NotUtf8`](InstrumentProblem::NotUtf8) problem; a leading byte-order mark is ignored.
+    ///
+    /// # Errors
+    /// As for [`from_json`](Self::from_json).
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, InstrumentError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::from_json(text),
+            Err(e) => Err(InstrumentError {
+                instrument: None,
+                problems: vec![InstrumentProblem::NotUtf8 { offset: e.valid_up_to() }],
+            }),
         }
     }
 
@@ -210,10 +229,15 @@ impl Instrument {
 
     fn checked(spec: InstrumentSpec, mut problems: Vec<InstrumentProblem>) -> Result<Self, InstrumentError> {
         check::check(&spec, &mut problems);
-        if problems.is_empty()
-            && let Some(index) = Index::build(&spec)
-        {
-            return Ok(Instrument { spec, index });
+        if problems.is_empty() {
+            match Index::build(&spec) {
+                Some(index) => return Ok(Instrument { spec, index }),
+                // The checks above catch every dangling reference; never fail silently.
+                None => problems.push(InstrumentProblem::InvalidValue {
+                    pointer: String::new(),
+                    message: "the instrument refers to a scale, stage or level set it does not define".to_owned(),
+                }),
+            }
         }
         let instrument =
             (!spec.id.is_empty() && id_problem(&spec.id).is_none()).then(|| format!("{}@{}", spec.id, spec.version));

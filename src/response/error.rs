@@ -17,8 +17,14 @@ pub enum ResponseProblem {
         /// What the parser found.
         message: String,
     },
+    /// The bytes are not UTF-8 text.
+    #[error("not UTF-8 text: invalid byte at offset {offset}")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
     /// A field the response format does not have.
-    #[error("{pointer}: unknown field {field:?} (put extra data under \"extensions\")")]
+    #[error("{}: unknown field {field:?} (put extra data under \"extensions\")", crate::json::at(.pointer))]
     UnknownField {
         /// The object holding the field.
         pointer: String,
@@ -26,7 +32,7 @@ pub enum ResponseProblem {
         field: String,
     },
     /// A required field is absent.
-    #[error("{pointer}: missing required field {field:?}")]
+    #[error("{}: missing required field {field:?}", crate::json::at(.pointer))]
     MissingField {
         /// The object lacking the field.
         pointer: String,
@@ -35,7 +41,7 @@ pub enum ResponseProblem {
     },
     /// A key appears twice in one object; JSON parsers silently keep one of them, so the
     /// document is ambiguous.
-    #[error("{pointer}: key {key:?} appears more than once")]
+    #[error("{}: key {key:?} appears more than once", crate::json::at(.pointer))]
     DuplicateKey {
         /// The object holding the key.
         pointer: String,
@@ -43,7 +49,7 @@ pub enum ResponseProblem {
         key: String,
     },
     /// A value of the wrong type or shape.
-    #[error("{pointer}: {message}")]
+    #[error("{}: {message}", crate::json::at(.pointer))]
     InvalidValue {
         /// Where.
         pointer: String,
@@ -51,7 +57,7 @@ pub enum ResponseProblem {
         message: String,
     },
     /// `assessed_on` is not an ISO 8601 calendar date `YYYY-MM-DD`.
-    #[error("{pointer}: {value:?} is not a calendar date YYYY-MM-DD: {reason}")]
+    #[error("{}: {value:?} is not a calendar date YYYY-MM-DD: {reason}", crate::json::at(.pointer))]
     MalformedDate {
         /// Where.
         pointer: String,
@@ -61,7 +67,7 @@ pub enum ResponseProblem {
         reason: String,
     },
     /// The instrument version is not a semantic version.
-    #[error("{pointer}: {value:?} is not a semantic version (major.minor.patch): {reason}")]
+    #[error("{}: {value:?} is not a semantic version (major.minor.patch): {reason}", crate::json::at(.pointer))]
     InvalidVersion {
         /// Where.
         pointer: String,
@@ -97,7 +103,7 @@ pub enum ResponseProblem {
         found: String,
     },
     /// An answer or note for an item the instrument does not have.
-    #[error("{pointer}: unknown item {item:?} in instrument {instrument}")]
+    #[error("{}: unknown item {item:?} in instrument {instrument}", crate::json::at(.pointer))]
     UnknownItem {
         /// Where.
         pointer: String,
@@ -107,7 +113,7 @@ pub enum ResponseProblem {
         instrument: String,
     },
     /// An answer that is not an option of the item's scale.
-    #[error("{pointer}: {value:?} is not an option for item {item:?} (options: {allowed})")]
+    #[error("{}: {value:?} is not an option for item {item:?} (options: {allowed})", crate::json::at(.pointer))]
     InvalidOption {
         /// Where.
         pointer: String,
@@ -119,7 +125,7 @@ pub enum ResponseProblem {
         allowed: String,
     },
     /// A focus category the instrument does not have.
-    #[error("{pointer}: unknown focus category {category:?} (categories: {known})")]
+    #[error("{}: unknown focus category {category:?} (categories: {known})", crate::json::at(.pointer))]
     UnknownFocusCategory {
         /// Where.
         pointer: String,
@@ -129,7 +135,7 @@ pub enum ResponseProblem {
         known: String,
     },
     /// A focus category listed twice.
-    #[error("{pointer}: focus category {category:?} is listed more than once")]
+    #[error("{}: focus category {category:?} is listed more than once", crate::json::at(.pointer))]
     DuplicateFocusCategory {
         /// Where.
         pointer: String,
@@ -137,7 +143,7 @@ pub enum ResponseProblem {
         category: String,
     },
     /// The document, or a part of it, is larger than the configured limit.
-    #[error("{pointer}: {what} is {size}, over the limit of {limit}")]
+    #[error("{}: {what} is {size}, over the limit of {limit}", crate::json::at(.pointer))]
     TooLarge {
         /// Where.
         pointer: String,
@@ -156,6 +162,7 @@ impl ResponseProblem {
     pub fn code(&self) -> &'static str {
         match self {
             ResponseProblem::Syntax { .. } => "syntax",
+            ResponseProblem::NotUtf8 { .. } => "not_utf8",
             ResponseProblem::UnknownField { .. } => "unknown_field",
             ResponseProblem::MissingField { .. } => "missing_field",
             ResponseProblem::DuplicateKey { .. } => "duplicate_key",
@@ -178,7 +185,7 @@ impl ResponseProblem {
     #[must_use]
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            ResponseProblem::Syntax { .. } => None,
+            ResponseProblem::Syntax { .. } | ResponseProblem::NotUtf8 { .. } => None,
             ResponseProblem::UnknownInstrument { .. } => Some("/instrument/id"),
             ResponseProblem::UnknownVersion { .. } => Some("/instrument/version"),
             ResponseProblem::InstrumentMismatch { .. } => Some("/instrument"),

@@ -166,6 +166,18 @@ impl Response {
         Self::from_json_with(text, &ResponseLimits::default())
     }
 
+    /// [`from_json`](Self::from_json) on bytes (invalid UTF-8 is a problem; a leading
+    /// byte-order mark is ignored).
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, ResponseError> {
+        match parse::text_of(bytes, &ResponseLimits::default()) {
+            Ok(text) => Self::from_json(text),
+            Err(problem) => Err(ResponseError { problems: vec![problem] }),
+        }
+    }
+
     /// [`from_json`](Self::from_json) with explicit limits.
     ///
     /// # Errors

@@ -46,8 +46,23 @@ pub(crate) struct DraftRef<'a> {
 const FIELDS: [&str; 7] =
     ["instrument", "organization", "assessed_on", "answers", "notes", "focus_categories", "extensions"];
 
+/// The text of `bytes`, or the problem that stops it (too large, not UTF-8).
+pub(crate) fn text_of<'a>(bytes: &'a [u8], limits: &ResponseLimits) -> Result<&'a str, ResponseProblem> {
+    if bytes.len() > limits.max_document_bytes {
+        return Err(ResponseProblem::TooLarge {
+            pointer: String::new(),
+            what: "the document size in bytes",
+            size: bytes.len(),
+            limit: limits.max_document_bytes,
+        });
+    }
+    std::str::from_utf8(bytes).map_err(|e| ResponseProblem::NotUtf8 { offset: e.valid_up_to() })
+}
+
 /// Parses `text`; never fails: JSON syntax errors become a [`ResponseProblem::Syntax`].
 pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
+    // RFC 8259 §8.1: a parser may ignore a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > limits.max_document_bytes {
         return Draft {
             problems: vec![ResponseProblem::TooLarge {

@@ -290,6 +290,30 @@ impl Instrument {
 }
 
 impl Registry {
+    /// [`validate_json`](Self::validate_json) on bytes: invalid UTF-8 is a
+    /// [`NotUtf8`](ResponseProblem::NotUtf8) problem; a leading byte-order mark is ignored.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn validate_slice(&self, bytes: &[u8]) -> Result<ValidatedResponse<'_>, ResponseError> {
+        self.validate_slice_with(bytes, &ResponseLimits::default())
+    }
+
+    /// [`validate_slice`](Self::validate_slice) with explicit limits.
+    ///
+    /// # Errors
+    /// [`ResponseError`] with every problem found.
+    pub fn validate_slice_with(
+        &self,
+        bytes: &[u8],
+        limits: &ResponseLimits,
+    ) -> Result<ValidatedResponse<'_>, ResponseError> {
+        match parse::text_of(bytes, limits) {
+            Ok(text) => self.validate_json_with(text, limits),
+            Err(problem) => Err(ResponseError { problems: vec![problem] }),
+        }
+    }
+
     /// Parses a response document, finds the instrument it names, and checks it, reporting
     /// every problem: structural ones first, then those that do not fit the instrument.
     ///

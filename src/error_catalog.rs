@@ -1,0 +1,377 @@
+//! The error catalogue, `docs/errors.md`: one real example of every error variant of the crate,
+//! rendered from the types themselves. The test fails when a variant has no example (each
+//! `examples` function matches exhaustively) or when the committed file drifts; outside CI it
+//! rewrites the file.
+
+use std::fmt::Write as _;
+
+use jiff::civil::date;
+
+use crate::cohort::CohortError;
+use crate::instrument::InstrumentProblem as I;
+use crate::progress::{CompareError as C, ItemMapProblem as M};
+use crate::response::ResponseProblem as R;
+use crate::stats::StatsError as S;
+
+/// One catalogue row: code, example message.
+type Row = (&'static str, String);
+
+fn instrument_rows() -> Vec<Row> {
+    let p = |s: &str| s.to_owned();
+    let all = [
+        I::Syntax { line: 1, column: 2, message: p("key must be a string") },
+        I::NotUtf8 { offset: 17 },
+        I::FormatTooNew { pointer: p("/format_version"), found: 2, supported: 1 },
+        I::UnknownField { pointer: p("/categories/0"), field: p("colour") },
+        I::MissingField { pointer: p(""), field: p("title") },
+        I::DuplicateKey { pointer: p(""), key: p("title") },
+        I::InvalidValue {
+            pointer: p("/categories/0/items/0/text"),
+            message: p("invalid type: integer `3`, expected a string (found the number 3)"),
+        },
+        I::InvalidVersion {
+            pointer: p("/version"),
+            value: p("1.0"),
+            reason: p("unexpected end of input while parsing minor version number"),
+        },
+        I::InvalidId {
+            pointer: p("/id"),
+            what: "instrument",
+            id: p("Small Instrument"),
+            reason: "only lowercase ASCII letters, digits, '-' and '_' are allowed",
+        },
+        I::DuplicateId {
+            pointer: p("/categories/1/items/1/id"),
+            what: "item",
+            id: p("b.one"),
+            first: p("/categories/1/items/0/id"),
+        },
+        I::ItemIdPrefix { pointer: p("/categories/0/items/0/id"), item: p("b.one-in-a"), category: p("a") },
+        I::UnknownScale {
+            pointer: p("/categories/0/items/2/scale"),
+            item: p("a.three"),
+            scale: p("imp2"),
+            known: p("imp"),
+        },
+        I::NoCategories { pointer: p("/categories") },
+        I::EmptyCategory { pointer: p("/categories/2/items"), category: p("c") },
+        I::NoScoredOption { pointer: p("/scales/0/options"), scale: p("imp") },
+        I::OptionPoints {
+            pointer: p("/scales/0/options/4"),
+            scale: p("imp"),
+            option: p("na"),
+            reason: "an excluded option has no points: remove \"points\" or \"excluded\"",
+        },
+        I::NoLevels { pointer: p("/scoring/level_sets/0/levels"), set: p("maturity") },
+        I::BandsNotFromZero {
+            pointer: p("/scoring/level_sets/0/levels/0/min_percent"),
+            set: p("maturity"),
+            level: p("beginning"),
+            min: p("5"),
+        },
+        I::BandsNotIncreasing {
+            pointer: p("/scoring/level_sets/0/levels/2/min_percent"),
+            set: p("maturity"),
+            level: p("advancing"),
+            min: p("20"),
+            previous: p("25"),
+        },
+        I::BandOutOfRange {
+            pointer: p("/scoring/level_sets/0/levels/3/min_percent"),
+            set: p("maturity"),
+            level: p("leading"),
+            min: p("101"),
+        },
+        I::UnknownLevelSet { pointer: p("/scoring/overall/levels"), set: p("nope"), known: p("maturity") },
+        I::Stage {
+            pointer: p("/categories/0/items/0/stage"),
+            item: p("a.one"),
+            reason: p("unknown stage \"two\" (stages: one)"),
+        },
+        I::TooMany { pointer: p("/categories/0/items"), what: "the item list", count: 10_001, limit: 10_000 },
+    ];
+    // Adding a variant breaks this match until an example is added above.
+    let ordinal = |e: &I| match e {
+        I::Syntax { .. } => 0,
+        I::NotUtf8 { .. } => 1,
+        I::FormatTooNew { .. } => 2,
+        I::UnknownField { .. } => 3,
+        I::MissingField { .. } => 4,
+        I::DuplicateKey { .. } => 5,
+        I::InvalidValue { .. } => 6,
+        I::InvalidVersion { .. } => 7,
+        I::InvalidId { .. } => 8,
+        I::DuplicateId { .. } => 9,
+        I::ItemIdPrefix { .. } => 10,
+        I::UnknownScale { .. } => 11,
+        I::NoCategories { .. } => 12,
+        I::EmptyCategory { .. } => 13,
+        I::NoScoredOption { .. } => 14,
+        I::OptionPoints { .. } => 15,
+        I::NoLevels { .. } => 16,
+        I::BandsNotFromZero { .. } => 17,
+        I::BandsNotIncreasing { .. } => 18,
+        I::BandOutOfRange { .. } => 19,
+        I::UnknownLevelSet { .. } => 20,
+        I::Stage { .. } => 21,
+        I::TooMany { .. } => 22,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 23, "InstrumentProblem");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn response_rows() -> Vec<Row> {
+    let p = |s: &str| s.to_owned();
+    let all = [
+        R::Syntax { line: 2, column: 0, message: p("EOF while parsing a list") },
+        R::NotUtf8 { offset: 9 },
+        R::UnknownField { pointer: p(""), field: p("respondent") },
+        R::MissingField { pointer: p(""), field: p("assessed_on") },
+        R::DuplicateKey { pointer: p("/answers"), key: p("data-collection.real-self-reported") },
+        R::InvalidValue {
+            pointer: p("/answers/data-collection.sogi"),
+            message: p("expected an option id string, found the number 3"),
+        },
+        R::MalformedDate {
+            pointer: p("/assessed_on"),
+            value: p("2023-02-29"),
+            reason: p("parsed date is not valid: parameter 'day' for `2023-02` is invalid, must be in range `1..=28`"),
+        },
+        R::InvalidVersion {
+            pointer: p("/instrument/version"),
+            value: p("one"),
+            reason: p("unexpected character 'o' while parsing major version number"),
+        },
+        R::UnknownInstrument { id: p("heoa-x"), known: p("heoa, ihi-five-component") },
+        R::UnknownVersion { id: p("heoa"), version: p("7.0.0"), available: p("1.0.0") },
+        R::InstrumentMismatch { expected: p("small@1.0.0"), found: p("heoa@1.0.0") },
+        R::UnknownItem {
+            pointer: p("/answers/data-collection.eye-colour"),
+            item: p("data-collection.eye-colour"),
+            instrument: p("heoa@1.0.0"),
+        },
+        R::InvalidOption {
+            pointer: p("/answers/data-collection.sogi"),
+            item: p("data-collection.sogi"),
+            value: p("mostly"),
+            allowed: p("not_started, planning, in_progress, implemented, not_applicable"),
+        },
+        R::UnknownFocusCategory {
+            pointer: p("/focus_categories/1"),
+            category: p("data-valdation"),
+            known: p("data-collection, data-validation"),
+        },
+        R::DuplicateFocusCategory { pointer: p("/focus_categories/2"), category: p("data-validation") },
+        R::TooLarge { pointer: p(""), what: "the document size in bytes", size: 5_000_000, limit: 4_194_304 },
+    ];
+    let ordinal = |e: &R| match e {
+        R::Syntax { .. } => 0,
+        R::NotUtf8 { .. } => 1,
+        R::UnknownField { .. } => 2,
+        R::MissingField { .. } => 3,
+        R::DuplicateKey { .. } => 4,
+        R::InvalidValue { .. } => 5,
+        R::MalformedDate { .. } => 6,
+        R::InvalidVersion { .. } => 7,
+        R::UnknownInstrument { .. } => 8,
+        R::UnknownVersion { .. } => 9,
+        R::InstrumentMismatch { .. } => 10,
+        R::UnknownItem { .. } => 11,
+        R::InvalidOption { .. } => 12,
+        R::UnknownFocusCategory { .. } => 13,
+        R::DuplicateFocusCategory { .. } => 14,
+        R::TooLarge { .. } => 15,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 16, "ResponseProblem");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn compare_rows() -> Vec<Row> {
+    let p = |s: &str| s.to_owned();
+    let all = [
+        C::DifferentOrganizations { baseline: p("org-001"), follow_up: p("org-002") },
+        C::FollowUpBeforeBaseline { baseline: date(2023, 6, 8), follow_up: date(2022, 11, 17) },
+        C::DifferentInstruments { baseline: p("heoa@1.0.0"), follow_up: p("ihi-five-component@1.0.0") },
+        C::DifferentMajorVersions { baseline: p("heoa@1.0.0"), follow_up: p("heoa@2.0.0") },
+        C::ItemMapDoesNotApply {
+            map_from: p("heoa@^1"),
+            map_to: p("heoa@^2"),
+            baseline: p("heoa@1.0.0"),
+            follow_up: p("heoa@1.0.0"),
+        },
+        C::ItemMapMismatch { problems: vec![p("item \"data-collection.sogi-dta\" is not in heoa@2.0.0")] },
+        C::LateFollowUp { deadline: date(2023, 6, 11), follow_up: date(2023, 6, 12), days_late: 1, window: p("P1M") },
+    ];
+    let ordinal = |e: &C| match e {
+        C::DifferentOrganizations { .. } => 0,
+        C::FollowUpBeforeBaseline { .. } => 1,
+        C::DifferentInstruments { .. } => 2,
+        C::DifferentMajorVersions { .. } => 3,
+        C::ItemMapDoesNotApply { .. } => 4,
+        C::ItemMapMismatch { .. } => 5,
+        C::LateFollowUp { .. } => 6,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 7, "CompareError");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn item_map_rows() -> Vec<Row> {
+    let p = |s: &str| s.to_owned();
+    let all = [
+        M::Invalid {
+            line: 7,
+            column: 30,
+            message: p(
+                "unknown variant `teleported`, expected one of `renamed`, `merged`, `split`, `removed`, `added`",
+            ),
+        },
+        M::DuplicateKey { pointer: p("/items/0"), key: p("from") },
+        M::FormatTooNew { found: 9, supported: 1 },
+        M::InvalidId { pointer: p("/items/4/to"), id: p("Bad Id"), reason: "an item id is <category-id>.<slug>" },
+        M::MappedTwice {
+            pointer: p("/items/3/from"),
+            side: "from",
+            id: p("data-collection.sogi"),
+            first: p("/items/0/from"),
+        },
+        M::TooFew { pointer: p("/items/1/from"), change: "merged", count: 1 },
+    ];
+    let ordinal = |e: &M| match e {
+        M::Invalid { .. } => 0,
+        M::DuplicateKey { .. } => 1,
+        M::FormatTooNew { .. } => 2,
+        M::InvalidId { .. } => 3,
+        M::MappedTwice { .. } => 4,
+        M::TooFew { .. } => 5,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 6, "ItemMapProblem");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn stats_rows() -> Vec<Row> {
+    let all = [
+        S::ExactLimitExceeded { n: 2000, limit: 1000 },
+        S::InvalidConfidenceLevel { level: 1.5 },
+        S::InvalidPValue { index: 3, value: 1.5 },
+        S::TooManyObservations { n: 4_294_967_296, max: 4_294_967_295 },
+    ];
+    let ordinal = |e: &S| match e {
+        S::ExactLimitExceeded { .. } => 0,
+        S::InvalidConfidenceLevel { .. } => 1,
+        S::InvalidPValue { .. } => 2,
+        S::TooManyObservations { .. } => 3,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 4, "StatsError");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn cohort_rows() -> Vec<Row> {
+    let all = [
+        CohortError::TooManyAssessments { count: 1_000_001, limit: 1_000_000 },
+        CohortError::Statistics {
+            instrument: "heoa".to_owned(),
+            category: "data-validation".to_owned(),
+            source: S::ExactLimitExceeded { n: 5000, limit: 1000 },
+        },
+    ];
+    let ordinal = |e: &CohortError| match e {
+        CohortError::TooManyAssessments { .. } => 0,
+        CohortError::Statistics { .. } => 1,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 2, "CohortError");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn single_rows() -> Vec<(&'static str, Vec<Row>)> {
+    let exact = "25.5.1".parse::<crate::Exact>().unwrap_err();
+    let window = "PT1H".parse::<crate::progress::FollowUpWindow>().unwrap_err();
+    let duplicate =
+        crate::DuplicateInstrument { instrument: crate::InstrumentRef::new("heoa", semver::Version::new(1, 0, 0)) };
+    vec![
+        ("ParseExactError (`Exact` from text)", vec![(exact.code(), exact.to_string())]),
+        ("WindowError (`FollowUpWindow` from text)", vec![(window.code(), window.to_string())]),
+        ("DuplicateInstrument (`Registry::insert`)", vec![(duplicate.code(), duplicate.to_string())]),
+    ]
+}
+
+fn assert_complete(ordinals: &[usize], count: usize, name: &str) {
+    let mut seen = vec![false; count];
+    for o in ordinals {
+        seen[*o] = true;
+    }
+    assert!(seen.iter().all(|s| *s), "{name}: a variant has no example in src/error_catalog.rs");
+}
+
+fn table(out: &mut String, title: &str, about: &str, rows: &[Row]) {
+    let _ = writeln!(out, "## {title}\n\n{about}\n\n| code | example message |\n|---|---|");
+    for (code, message) in rows {
+        let message = message.replace('|', "\\|").replace('\n', " ");
+        let _ = writeln!(out, "| `{code}` | {message} |");
+    }
+    out.push('\n');
+}
+
+/// The catalogue as committed in `docs/errors.md`.
+pub(crate) fn catalogue() -> String {
+    let mut out = String::from(
+        "# Error codes\n\n\
+         Every error of health-equity-assessment has a stable, machine-readable `code()` (also in the\n\
+         JSON output of `equity-assess validate --format json` and `score --ndjson`) and a message\n\
+         that names the instrument, category, item, file or JSON Pointer and the bad value. Codes\n\
+         never change meaning; new codes may be added. This file is generated from the types by\n\
+         `cargo test` (`src/error_catalog.rs`), so it lists every code with a real example.\n\n\
+         The command line adds exit statuses: 0 success, 1 invalid input, 2 usage (bad arguments,\n\
+         unreadable files).\n\n",
+    );
+    table(
+        &mut out,
+        "Instrument files (`InstrumentProblem`)",
+        "From `Instrument::from_json` and `from_slice`; every problem is reported at once.",
+        &instrument_rows(),
+    );
+    table(
+        &mut out,
+        "Response documents (`ResponseProblem`)",
+        "From `Registry::validate_json`, `Instrument::validate_json`, `Response::from_json` and `Response::validate`; every problem is reported at once.",
+        &response_rows(),
+    );
+    table(&mut out, "Comparisons (`CompareError`)", "From `progress::compare`.", &compare_rows());
+    table(&mut out, "Item maps (`ItemMapProblem`)", "From `progress::ItemMap::from_json`.", &item_map_rows());
+    table(&mut out, "Statistics (`StatsError`)", "From the functions of `stats`.", &stats_rows());
+    table(
+        &mut out,
+        "Cohorts (`CohortError`)",
+        "From `cohort::Cohort::analyze`; a statistics error keeps its own code.",
+        &cohort_rows(),
+    );
+    for (title, rows) in single_rows() {
+        table(&mut out, title, "A single error type with one code.", &rows);
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn the_error_catalogue_lists_every_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+    let expected = catalogue();
+    let actual = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+    if actual != expected {
+        if std::env::var_os("CI").is_none() {
+            let _ = std::fs::create_dir_all(path.parent().unwrap());
+            std::fs::write(&path, &expected).unwrap();
+        }
+        panic!("docs/errors.md is out of date with the error types; outside CI it was rewritten: review and commit it");
+    }
+}
+
+#[test]
+fn codes_are_snake_case_and_examples_name_their_subject() {
+    for (code, message) in
+        instrument_rows().into_iter().chain(response_rows()).chain(compare_rows()).chain(item_map_rows())
+    {
+        assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{code}");
+        assert!(!message.is_empty(), "{code}");
+    }
+}
