@@ -13,8 +13,10 @@ use crate::instrument::{Instrument, InstrumentRef};
 /// Every file under `assessments/` must be listed here (a test checks), and every entry must
 /// load without problems (another test checks), so [`Registry::builtin`] cannot fail.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("cms-hche/1.0.0.json", include_str!("../assessments/cms-hche/1.0.0.json")),
     ("heoa/1.0.0.json", include_str!("../assessments/heoa/1.0.0.json")),
     ("ihi-five-component/1.0.0.json", include_str!("../assessments/ihi-five-component/1.0.0.json")),
+    ("tjc-ld-04-03-08/1.0.0.json", include_str!("../assessments/tjc-ld-04-03-08/1.0.0.json")),
 ];
 
 /// A set of instruments, at most one per id and exact version, iterated by id then version.

@@ -64,16 +64,35 @@ fn registry_lookup_by_exact_version_and_requirement() {
     assert!(registry.find("heoa", &VersionReq::parse("^2").unwrap()).is_none());
     assert!(registry.latest("nope").is_none());
 
+    let heoa_text = BUILTIN_FILES.iter().find(|(p, _)| p.starts_with("heoa/")).unwrap().1;
     let mut custom = Registry::new();
-    let mut newer: Value = serde_json::from_str(BUILTIN_FILES[0].1).unwrap();
+    let mut newer: Value = serde_json::from_str(heoa_text).unwrap();
     newer["version"] = "1.2.0".into();
     custom.insert(Instrument::from_json(&newer.to_string()).unwrap()).unwrap();
-    custom.insert(Instrument::from_json(BUILTIN_FILES[0].1).unwrap()).unwrap();
-    let again = custom.insert(Instrument::from_json(BUILTIN_FILES[0].1).unwrap()).unwrap_err();
+    custom.insert(Instrument::from_json(heoa_text).unwrap()).unwrap();
+    let again = custom.insert(Instrument::from_json(heoa_text).unwrap()).unwrap_err();
     assert_eq!(again.code(), "duplicate_instrument");
     assert_eq!(custom.find("heoa", &VersionReq::parse("^1").unwrap()).unwrap().version(), &Version::new(1, 2, 0));
     assert_eq!(custom.find("heoa", &VersionReq::parse("~1.0").unwrap()).unwrap().version(), &Version::new(1, 0, 0));
     assert_eq!(custom.versions("heoa").count(), 2);
+}
+
+#[test]
+fn cms_hche_and_tjc_are_data_with_the_documented_shape() {
+    let registry = Registry::builtin();
+    let hche = registry.latest("cms-hche").unwrap();
+    assert_eq!((hche.categories().len(), hche.item_count()), (5, 11));
+    let counts: Vec<usize> = hche.categories().iter().map(|c| c.items.len()).collect();
+    assert_eq!(counts, [4, 3, 1, 1, 2]);
+    // Domain 1 is verified; the other domains' elements are recalled, and say so.
+    for (category, item) in hche.items() {
+        let evidence = item.extensions.get("evidence").and_then(Value::as_str);
+        let expected = if category.id == "strategic-priority" { "verified" } else { "recalled" };
+        assert_eq!(evidence, Some(expected), "{}", item.id);
+    }
+    assert!(hche.scales().iter().all(|s| s.options.iter().all(|o| !o.excluded)), "no not-applicable option");
+    let tjc = registry.latest("tjc-ld-04-03-08").unwrap();
+    assert_eq!((tjc.categories().len(), tjc.item_count()), (1, 6));
 }
 
 #[test]

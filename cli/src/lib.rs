@@ -485,9 +485,10 @@ fn instruments(format: ListFormat) -> Result<(), Failure> {
                 .iter()
                 .map(|l| {
                     format!(
-                        "{}  {:>2} categories  {:>3} items  {}\n",
+                        "{}  {:>2} categor{}  {:>3} items  {}\n",
                         render::pad(&format!("{}@{}", l.id, l.version), width),
                         l.categories,
+                        if l.categories == 1 { "y  " } else { "ies" },
                         l.items,
                         l.title
                     )

@@ -38,10 +38,10 @@ fn instruments_lists_the_built_ins() {
     let o = run(&["instruments", "--format", "json"]);
     assert!(o.status.success());
     let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(list[0]["id"], "heoa");
-    assert_eq!(list[0]["version"], "1.0.0");
-    assert_eq!((list[0]["items"].as_u64(), list[0]["categories"].as_u64()), (Some(33), Some(7)));
-    assert_eq!(list[1]["id"], "ihi-five-component");
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cms-hche", "heoa", "ihi-five-component", "tjc-ld-04-03-08"]);
+    assert_eq!(list[1]["version"], "1.0.0");
+    assert_eq!((list[1]["items"].as_u64(), list[1]["categories"].as_u64()), (Some(33), Some(7)));
     insta::assert_snapshot!("instruments-text", stdout(&run(&["instruments"])));
 }
 
@@ -57,11 +57,32 @@ fn score_prints_a_level_for_every_category() {
 
 #[test]
 fn text_reports_of_every_example() {
-    for file in ["heoa-baseline", "heoa-follow-up", "ihi-five-component"] {
+    for file in ["heoa-baseline", "heoa-follow-up", "ihi-five-component", "cms-hche", "tjc-ld-04-03-08"] {
         let o = run(&["score", &format!("examples/{file}.json"), "--format", "text"]);
         assert!(o.status.success(), "{}", stderr(&o));
         insta::assert_snapshot!(format!("score-text__{file}"), stdout(&o));
     }
+}
+
+#[test]
+fn an_hche_response_missing_one_domain_2_element_scores_4_of_5_and_names_it() {
+    let o = run(&["score", "examples/cms-hche.json"]);
+    assert!(o.status.success());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["overall"]["points"], 4);
+    assert_eq!(report["overall"]["max_points"], 5);
+    assert_eq!(report["overall"]["level"], "4");
+    assert_eq!(report["overall"]["level_label"], "4 of 5");
+    let failed: Vec<&str> =
+        report["opportunities"].as_array().unwrap().iter().map(|o| o["item"].as_str().unwrap()).collect();
+    assert_eq!(failed, ["data-collection.staff-training"]);
+    let domain2 = &report["categories"][1];
+    assert_eq!((domain2["id"].as_str(), domain2["level"].as_str()), (Some("data-collection"), Some("not-met")));
+    let text = stdout(&run(&["score", "examples/cms-hche.json", "--format", "text"]));
+    assert!(
+        text.contains("4 of 5") && text.contains("training for staff in culturally sensitive collection"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -103,7 +124,7 @@ fn the_instrument_specific_schema_is_printed() {
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["schema", "response", "--instrument", "heoa@9"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("known: heoa@1.0.0"));
+    assert!(stderr(&o).contains("known: cms-hche@1.0.0, heoa@1.0.0"), "{}", stderr(&o));
 }
 
 #[test]
@@ -331,10 +352,9 @@ fn cohort_reports_bad_documents_by_file_and_line_and_goes_on_unless_strict() {
     // Directories and standard input.
     let o = run(&["cohort", "examples", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(
-        (report["instruments"][0]["pairs"].as_u64(), report["unpaired"].as_array().unwrap().len()),
-        (Some(1), 1)
-    );
+    let heoa = report["instruments"].as_array().unwrap().iter().find(|i| i["instrument"] == "heoa").unwrap();
+    // The HEOA pair; the IHI, HCHE and TJC examples are single assessments.
+    assert_eq!((heoa["pairs"].as_u64(), report["unpaired"].as_array().unwrap().len()), (Some(1), 3));
     let o = run_stdin(&["cohort", "-", "--format", "json"], format!("{good}\n{follow}\n").as_bytes());
     assert!(o.status.success());
     assert_eq!(run(&["cohort", "does-not-exist"]).status.code(), Some(2));
