@@ -282,6 +282,63 @@ fn cohort_rows() -> Vec<Row> {
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 
+fn crosswalk_rows() -> Vec<Row> {
+    use crate::crosswalk::CrosswalkError as X;
+    let p = |s: &str| s.to_owned();
+    let all = [
+        X::Invalid { line: 1, column: 1, message: p("EOF while parsing an object at line 1 column 1") },
+        X::FormatTooNew { found: 2, supported: 1 },
+        X::UnknownId {
+            crosswalk: p("heoa@^1 → cms-hche@^1"),
+            row: 0,
+            side: "from",
+            id: p("data-collection.nope"),
+            instrument: p("heoa@1.0.0"),
+        },
+        X::MissingSource { crosswalk: p("heoa@^1 → cms-hche@^1"), row: 1 },
+    ];
+    let ordinal = |e: &X| match e {
+        X::Invalid { .. } => 0,
+        X::FormatTooNew { .. } => 1,
+        X::UnknownId { .. } => 2,
+        X::MissingSource { .. } => 3,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 4, "CrosswalkError");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
+fn redcap_rows() -> Vec<Row> {
+    use crate::redcap::RedcapProblem as X;
+    let p = |s: &str| s.to_owned();
+    let all = [
+        X::Csv { line: 3, message: p("found record with 4 fields, but the previous record has 44 fields") },
+        X::UnknownColumn { column: p("org"), form: p("heoa") },
+        X::MissingColumn { column: p("organization_id") },
+        X::InvalidCode {
+            record: p("1"),
+            field: p("q01_real_self_reported"),
+            item: p("data-collection.real-self-reported"),
+            value: p("9"),
+            choices: p("1, 2, 3, 4, 5"),
+        },
+        X::InvalidValue {
+            record: p("1"),
+            field: p("assessed_on"),
+            value: p("2023-02-30"),
+            reason: p("parsed date is not valid"),
+        },
+    ];
+    let ordinal = |e: &X| match e {
+        X::Csv { .. } => 0,
+        X::UnknownColumn { .. } => 1,
+        X::MissingColumn { .. } => 2,
+        X::InvalidCode { .. } => 3,
+        X::InvalidValue { .. } => 4,
+    };
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 5, "RedcapProblem");
+    all.iter().map(|e| (e.code(), e.to_string())).collect()
+}
+
 fn single_rows() -> Vec<(&'static str, Vec<Row>)> {
     let exact = "25.5.1".parse::<crate::Exact>().unwrap_err();
     let window = "PT1H".parse::<crate::progress::FollowUpWindow>().unwrap_err();
@@ -338,6 +395,13 @@ pub(crate) fn catalogue() -> String {
     table(&mut out, "Comparisons (`CompareError`)", "From `progress::compare`.", &compare_rows());
     table(&mut out, "Item maps (`ItemMapProblem`)", "From `progress::ItemMap::from_json`.", &item_map_rows());
     table(&mut out, "Statistics (`StatsError`)", "From the functions of `stats`.", &stats_rows());
+    table(
+        &mut out,
+        "Crosswalks (`CrosswalkError`)",
+        "From `crosswalk::Crosswalk::from_json` and `Crosswalk::check`.",
+        &crosswalk_rows(),
+    );
+    table(&mut out, "REDCap records (`RedcapProblem`)", "From `redcap::import_records`.", &redcap_rows());
     table(
         &mut out,
         "Cohorts (`CohortError`)",

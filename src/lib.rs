@@ -71,12 +71,14 @@
 
 pub mod batch;
 pub mod cohort;
+pub mod crosswalk;
 #[cfg(test)]
 mod error_catalog;
 mod exact;
 pub mod instrument;
 mod json;
 pub mod progress;
+pub mod redcap;
 mod registry;
 pub mod response;
 mod schema;

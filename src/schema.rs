@@ -37,6 +37,10 @@ pub enum SchemaKind {
     CohortReport,
     /// One output line of batch scoring (`score --ndjson`).
     BatchLine,
+    /// A crosswalk file between two instruments.
+    Crosswalk,
+    /// A pre-fill of one instrument from a response to another.
+    Prefill,
 }
 
 impl SchemaKind {
@@ -49,6 +53,8 @@ impl SchemaKind {
         SchemaKind::ItemMap,
         SchemaKind::CohortReport,
         SchemaKind::BatchLine,
+        SchemaKind::Crosswalk,
+        SchemaKind::Prefill,
     ];
 
     /// The name used on the command line and in file names, e.g. `score-report`.
@@ -62,6 +68,8 @@ impl SchemaKind {
             SchemaKind::ItemMap => "item-map",
             SchemaKind::CohortReport => "cohort-report",
             SchemaKind::BatchLine => "batch-line",
+            SchemaKind::Crosswalk => "crosswalk",
+            SchemaKind::Prefill => "prefill",
         }
     }
 
@@ -88,6 +96,8 @@ impl SchemaKind {
             SchemaKind::ItemMap => generate::<crate::progress::ItemMap>(),
             SchemaKind::CohortReport => generate::<crate::cohort::CohortReport>(),
             SchemaKind::BatchLine => generate::<crate::batch::BatchLine>(),
+            SchemaKind::Crosswalk => generate::<crate::crosswalk::Crosswalk>(),
+            SchemaKind::Prefill => generate::<crate::crosswalk::Prefill>(),
         }
     }
 

@@ -31,7 +31,7 @@ pub struct ScoreReport {
     #[serde(with = "date_serde")]
     #[schemars(with = "DateSchema")]
     pub assessed_on: Date,
-    /// The categories the organization chose to work on.
+    /// The categories the organization chose to work on, in instrument order.
     pub focus_categories: Vec<SharedStr>,
     /// One entry per category, in instrument order.
     pub categories: Vec<CategoryScore>,
@@ -380,15 +380,8 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
         instrument: names.reference.clone(),
         organization: response.organization().clone(),
         assessed_on: response.assessed_on(),
-        focus_categories: focus_ids
-            .iter()
-            .map(|f| {
-                instrument
-                    .category_index(f)
-                    .and_then(|k| names.category_ids.get(k).cloned())
-                    .unwrap_or_else(|| SharedStr::from(f))
-            })
-            .collect(),
+        // Instrument order, so the report does not depend on how the response listed them.
+        focus_categories: categories.iter().filter(|c| c.focus).map(|c| c.id.clone()).collect(),
         categories,
         overall,
         opportunities,

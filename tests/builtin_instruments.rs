@@ -8,7 +8,8 @@ use serde_json::Value;
 
 #[test]
 fn every_file_under_assessments_is_embedded() {
-    let on_disk = common::json_files("assessments");
+    let on_disk: Vec<String> =
+        common::json_files("assessments").into_iter().filter(|p| !p.starts_with("crosswalks/")).collect();
     let mut embedded: Vec<String> = BUILTIN_FILES.iter().map(|(p, _)| (*p).to_owned()).collect();
     embedded.sort();
     assert_eq!(on_disk, embedded, "add every assessments/ file to BUILTIN_FILES in src/registry.rs");

@@ -182,6 +182,53 @@ enum Command {
         #[arg(long, value_name = "ID@VERSION", default_value = "heoa@1.0.0")]
         instrument: String,
     },
+    /// Export an instrument for other systems: a REDCap data dictionary (CSV) or a FHIR R4
+    /// Questionnaire (JSON).
+    Export {
+        /// What to write.
+        #[arg(value_enum)]
+        kind: ExportKind,
+        /// The instrument, ID@VERSION (VERSION exact or a requirement such as `^1`).
+        #[arg(long, value_name = "ID@VERSION")]
+        instrument: Option<String>,
+        /// The instrument file to export instead of a built-in one.
+        #[arg(long, value_name = "PATH", conflicts_with = "instrument")]
+        instrument_file: Option<String>,
+    },
+    /// Import responses from other systems: a REDCap raw record export (CSV; one response
+    /// document per record, written as newline-delimited JSON) or a FHIR R4
+    /// QuestionnaireResponse (JSON).
+    Import {
+        /// What to read.
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The file (`-` for standard input).
+        file: String,
+        /// The instrument the REDCap project was made from, ID@VERSION.
+        #[arg(long, value_name = "ID@VERSION")]
+        instrument: Option<String>,
+        /// The instrument file instead of a built-in one.
+        #[arg(long, value_name = "PATH", conflicts_with = "instrument")]
+        instrument_file: Option<String>,
+    },
+    /// Pre-fill another instrument from a response: which of its items the answers already
+    /// support, partly support, or give no evidence for. A starting point, never an attestation.
+    Crosswalk {
+        /// The response document.
+        file: String,
+        /// The instrument to pre-fill (an id, e.g. `cms-hche`).
+        #[arg(long, value_name = "ID")]
+        to: String,
+        /// Use this crosswalk file instead of the built-in ones.
+        #[arg(long, value_name = "FILE")]
+        crosswalk_file: Option<String>,
+        /// Instrument files for instruments that are not built in (repeatable).
+        #[arg(long = "instrument-file", value_name = "PATH")]
+        instrument_files: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Score a response document, or with `--ndjson` a stream of them.
     Score {
         /// The response document (`-` for standard input).
@@ -204,6 +251,18 @@ enum Command {
 enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportKind {
+    /// A REDCap data dictionary (CSV).
+    RedcapDictionary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImportKind {
+    /// A REDCap raw record export (CSV).
+    Redcap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -334,6 +393,15 @@ fn execute(command: Command) -> Result<(), Failure> {
             schema(&kind, instrument.as_deref(), instrument_file.as_deref())
         }
         Command::Validate { file, instrument_file, format } => validate(&file, instrument_file.as_deref(), format),
+        Command::Export { kind, instrument, instrument_file } => {
+            export(kind, instrument.as_deref(), instrument_file.as_deref())
+        }
+        Command::Import { kind, file, instrument, instrument_file } => {
+            import(kind, &file, instrument.as_deref(), instrument_file.as_deref())
+        }
+        Command::Crosswalk { file, to, crosswalk_file, instrument_files, format } => {
+            crosswalk_command(&file, &to, crosswalk_file.as_deref(), &instrument_files, format)
+        }
         Command::Score { file, ndjson: true, instrument_file, .. } => score_ndjson(&file, instrument_file.as_deref()),
         Command::Score { file, format, instrument_file, .. } => score(&file, instrument_file.as_deref(), format),
         Command::Cohort {
@@ -722,6 +790,89 @@ fn diff(
                 .map_err(|e| Failure::Usage(format!("cannot draw the chart: {e}")))?;
             emit(&page)
         }
+    }
+}
+
+/// The instrument named by `--instrument` or `--instrument-file`; one is required.
+fn chosen_instrument(spec: Option<&str>, file: Option<&str>) -> Result<Instrument, Failure> {
+    match (spec, load_instrument_file(file)?) {
+        (_, Some(instrument)) => Ok(instrument),
+        (Some(spec), None) => Ok(lookup(spec)?.clone()),
+        (None, None) => Err(Failure::Usage("give --instrument ID@VERSION or --instrument-file PATH".to_owned())),
+    }
+}
+
+fn export(kind: ExportKind, spec: Option<&str>, file: Option<&str>) -> Result<(), Failure> {
+    let instrument = chosen_instrument(spec, file)?;
+    match kind {
+        ExportKind::RedcapDictionary => emit(&health_equity_assessment::redcap::data_dictionary(&instrument)),
+    }
+}
+
+fn import(kind: ImportKind, path: &str, spec: Option<&str>, file: Option<&str>) -> Result<(), Failure> {
+    let text = input::read_text(path, 64 << 20)?;
+    match kind {
+        ImportKind::Redcap => {
+            let instrument = chosen_instrument(spec, file)?;
+            let responses = health_equity_assessment::redcap::import_records(&instrument, &text).map_err(|e| {
+                Failure::Invalid(e.problems().iter().map(|p| format!("{}: {p}", input::display_name(path))).collect())
+            })?;
+            let mut out = String::new();
+            let mut problems = Vec::new();
+            for (n, response) in responses.iter().enumerate() {
+                if let Err(e) = response.validate(&instrument) {
+                    problems.extend(
+                        e.problems().iter().map(|p| format!("{}: record {}: {p}", input::display_name(path), n + 1)),
+                    );
+                }
+                let line =
+                    serde_json::to_string(response).map_err(|e| Failure::Usage(format!("cannot serialize: {e}")))?;
+                out.push_str(&line);
+                out.push('\n');
+            }
+            if !problems.is_empty() {
+                return Err(Failure::Invalid(problems));
+            }
+            emit(&out)
+        }
+    }
+}
+
+fn crosswalk_command(
+    path: &str,
+    to: &str,
+    crosswalk_file: Option<&str>,
+    instrument_files: &[String],
+    format: ReportFormat,
+) -> Result<(), Failure> {
+    use health_equity_assessment::crosswalk::{Crosswalk, Crosswalks};
+    let registry = registry_with(instrument_files)?;
+    let text = input::read_text(path, input::max_bytes())?;
+    let validated =
+        registry.validate_json_with(&text, &input::limits()).map_err(|e| Failure::Invalid(problem_lines(path, &e)))?;
+    let report = validated.score();
+    let set = match crosswalk_file {
+        Some(file) => {
+            let text = input::read_text(file, 16 << 20)?;
+            let crosswalk = Crosswalk::from_json(&text).map_err(|e| Failure::Invalid(vec![format!("{file}: {e}")]))?;
+            Crosswalks::new(vec![crosswalk])
+        }
+        None => Crosswalks::builtin().clone(),
+    };
+    let crosswalk = set.find(&report.instrument, to).ok_or_else(|| {
+        Failure::Usage(format!("no crosswalk from {} to {to:?}; give one with --crosswalk-file", report.instrument))
+    })?;
+    let range = if crosswalk.to.id == to { &crosswalk.to } else { &crosswalk.from };
+    let target = registry
+        .find(to, &range.versions)
+        .ok_or_else(|| Failure::Usage(format!("no instrument {to}@{} is known", range.versions)))?;
+    if let Err(problems) = crosswalk.check(validated.instrument(), target) {
+        return Err(Failure::Invalid(problems.iter().map(ToString::to_string).collect()));
+    }
+    let prefill = crosswalk.apply(&report, target);
+    match format {
+        ReportFormat::Json => emit_json(&prefill),
+        ReportFormat::Text => emit(&render::prefill_text::render(&prefill)),
     }
 }
 

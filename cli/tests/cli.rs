@@ -404,3 +404,50 @@ fn the_batch_line_schema_validates_ndjson_output() {
         std::fs::read_to_string(root().join("schemas/batch-line.schema.json")).unwrap()
     );
 }
+
+#[test]
+fn crosswalk_prefills_another_instrument_without_claiming_attestation() {
+    let o = run(&["crosswalk", FOLLOW, "--to", "cms-hche"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("never a claim of attestation"), "{text}");
+    assert!(text.contains("[no evidence] Our hospital senior leadership"), "{text}");
+    let o = run(&["crosswalk", "examples/cms-hche.json", "--to", "heoa", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let prefill: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(prefill["to"]["id"], "heoa");
+    assert_eq!(prefill["items"].as_array().unwrap().len(), 33);
+    assert_eq!(run(&["crosswalk", FOLLOW, "--to", "nothing"]).status.code(), Some(2));
+}
+
+#[test]
+fn redcap_export_and_import_round_trip_through_the_command_line() {
+    let o = run(&["export", "redcap-dictionary", "--instrument", "heoa@1.0.0"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("\"Variable / Field Name\""));
+    assert_eq!(run(&["export", "redcap-dictionary"]).status.code(), Some(2));
+
+    let heoa = health_equity_assessment::Registry::builtin().latest("heoa").unwrap();
+    let base: health_equity_assessment::Response =
+        serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
+    let follow: health_equity_assessment::Response =
+        serde_json::from_str(&std::fs::read_to_string(root().join(FOLLOW)).unwrap()).unwrap();
+    let csv = health_equity_assessment::redcap::records_csv(heoa, &[base.clone(), follow]);
+    let o = run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], csv.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    let first: health_equity_assessment::Response = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first.answers, base.answers);
+    // The imported responses feed straight into scoring and cohorts.
+    let o = run_stdin(
+        &["cohort", "-", "--format", "json"],
+        stdout(&run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], csv.as_bytes())).as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bad = csv.replacen("organization_id", "org", 1);
+    let o = run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], bad.as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("column \"org\" is not a field of form heoa"), "{}", stderr(&o));
+}

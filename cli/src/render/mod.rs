@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod cohort_text;
+pub mod prefill_text;
 pub mod progress;
 pub mod score_text;
 

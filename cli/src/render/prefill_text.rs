@@ -1,0 +1,43 @@
+//! The `crosswalk --format text` report: target items grouped by category with their evidence.
+
+use std::fmt::Write as _;
+
+use health_equity_assessment::crosswalk::{Basis, EvidenceStatus, Prefill};
+
+/// Renders a pre-fill for a person.
+#[must_use]
+pub fn render(prefill: &Prefill) -> String {
+    let mut out = String::new();
+    let org = &prefill.organization;
+    let who = org.name.as_ref().map_or_else(|| org.id.to_string(), |n| format!("{n} ({})", org.id));
+    let _ = writeln!(out, "Pre-fill of {} from {}: {who}, assessed {}", prefill.to, prefill.from, prefill.assessed_on);
+    let _ = writeln!(out, "{}\n", prefill.notice);
+    let _ = writeln!(
+        out,
+        "Supported: {}   Partial: {}   No evidence: {}",
+        prefill.supported, prefill.partial, prefill.no_evidence
+    );
+    let mut category = None;
+    for item in &prefill.items {
+        if category != Some(&item.category) {
+            category = Some(&item.category);
+            let _ = writeln!(out, "\n{}", item.category_title);
+        }
+        let status = match item.status {
+            EvidenceStatus::Supported => "supported  ",
+            EvidenceStatus::Partial => "partial    ",
+            _ => "no evidence",
+        };
+        let _ = writeln!(out, "  [{status}] {}", item.text);
+        for e in &item.evidence {
+            let answer = e.answer.as_deref().unwrap_or("unanswered");
+            let basis = match e.basis {
+                Basis::Official => "official match",
+                _ => "inferred match",
+            };
+            let found = if e.status.is_none() { ", not in this response" } else { "" };
+            let _ = writeln!(out, "      {} = {answer} ({basis}{found})", e.item);
+        }
+    }
+    out
+}

@@ -1,0 +1,553 @@
+//! REDCap: export an instrument as a REDCap data dictionary, and import REDCap records.
+//!
+//! **Data dictionary** ([`data_dictionary`]): the 18-column CSV REDCap's Online Designer
+//! imports. One form named after the instrument; text fields `record_id`, `organization_id`,
+//! `organization_name`, `assessed_on` (validated `date_ymd`); one `radio` field per item whose
+//! choices are `code, label` with codes `1`, `2`, … in the scale's order (the code is the
+//! option's position, not its points, so two options may share points and not-applicable
+//! options have a code too); a `checkbox` field `focus` with one choice per category; one
+//! `calc` field per category computing its percent with the instrument's own rule (points over
+//! the applicable maximum, all-of, or cumulative stages; unanswered items count as zero and stay
+//! in the maximum; not-applicable items drop out), and a section header at each category's first
+//! item. The item id is kept in each field's annotation.
+//!
+//! **Records** ([`import_records`]): a REDCap "raw" CSV export (variable names as the header,
+//! coded values) of that form becomes one [`Response`] per row. REDCap's own columns
+//! (`redcap_*`, `<form>_complete`) and the calc fields are ignored; any other unknown column, a
+//! code not among an item's choices, or a malformed date is reported with its row and column.
+//! Notes and extensions are not carried through REDCap.
+//!
+//! ```
+//! use health_equity_assessment::{Registry, Response};
+//! use health_equity_assessment::redcap::{data_dictionary, import_records, records_csv};
+//!
+//! let heoa = Registry::builtin().latest("heoa").unwrap();
+//! let dictionary = data_dictionary(heoa);
+//! assert!(dictionary.starts_with("\"Variable / Field Name\",\"Form Name\""));
+//!
+//! let response = Response::from_json(include_str!("../examples/heoa-baseline.json"))?;
+//! let csv = records_csv(heoa, &[response.clone()]);
+//! let imported = import_records(heoa, &csv).unwrap();
+//! let score = |r: &Response| r.validate(heoa).unwrap().score();
+//! assert_eq!(score(&imported[0]), score(&response));
+//! # Ok::<(), health_equity_assessment::ResponseError>(())
+//! ```
+
+use std::collections::HashMap;
+
+use crate::instrument::{CategoryRule, Instrument, Item, Scale};
+use crate::response::{Organization, Response, parse_date};
+
+/// The header of a REDCap data dictionary, in REDCap's order.
+pub const DICTIONARY_COLUMNS: [&str; 18] = [
+    "Variable / Field Name",
+    "Form Name",
+    "Section Header",
+    "Field Type",
+    "Field Label",
+    "Choices, Calculations, OR Slider Labels",
+    "Field Note",
+    "Text Validation Type OR Show Slider Number",
+    "Text Validation Min",
+    "Text Validation Max",
+    "Identifier?",
+    "Branching Logic (Show field only if...)",
+    "Required Field?",
+    "Custom Alignment",
+    "Question Number (surveys only)",
+    "Matrix Group Name",
+    "Matrix Ranking?",
+    "Field Annotation",
+];
+
+/// REDCap recommends variable names of at most 26 characters.
+const MAX_NAME: usize = 26;
+
+/// A REDCap name: lowercase letters, digits and underscores, starting with a letter.
+fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_owned()
+}
+
+fn truncate(name: String) -> String {
+    let mut name: String = name.chars().take(MAX_NAME).collect();
+    while name.ends_with('_') {
+        name.pop();
+    }
+    name
+}
+
+/// The form name: the instrument id as a REDCap name.
+#[must_use]
+pub fn form_name(instrument: &Instrument) -> String {
+    let s = slug(instrument.id());
+    if s.starts_with(|c: char| c.is_ascii_lowercase()) { s } else { format!("i_{s}") }
+}
+
+fn width(count: usize) -> usize {
+    count.to_string().len().max(2)
+}
+
+/// The variable name of the item at `index` (instrument order): `q01_real_self_reported`.
+/// The position makes it unique; the slug makes it readable.
+#[must_use]
+pub fn item_field(instrument: &Instrument, index: usize, item: &Item) -> String {
+    let slug_part = item.id.split_once('.').map_or(item.id.as_str(), |(_, s)| s);
+    truncate(format!("q{:0w$}_{}", index + 1, slug(slug_part), w = width(instrument.item_count())))
+}
+
+/// The variable name of category `index`'s calc field: `pct1_data_collection`.
+#[must_use]
+pub fn category_field(index: usize, category_id: &str) -> String {
+    truncate(format!("pct{}_{}", index + 1, slug(category_id)))
+}
+
+fn choices(scale: &Scale) -> String {
+    scale
+        .options
+        .iter()
+        .enumerate()
+        .map(|(k, o)| format!("{}, {}", k + 1, o.label.replace('|', "/")))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// REDCap calc syntax for a category's percent under the instrument's rule.
+fn calc(instrument: &Instrument, category_index: usize) -> String {
+    let Some(category) = instrument.categories().get(category_index) else { return String::new() };
+    let start: usize = instrument.categories()[..category_index].iter().map(|c| c.items.len()).sum();
+    let fields: Vec<(String, &Item, &Scale)> = category
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| Some((item_field(instrument, start + i, item), item, instrument.scale_of(item)?)))
+        .collect();
+    let top = |s: &Scale| s.options.iter().filter(|o| !o.excluded).filter_map(|o| o.points).max().unwrap_or(0);
+    let code_of = |s: &Scale, pred: &dyn Fn(&crate::instrument::ScaleOption) -> bool| -> Vec<usize> {
+        s.options.iter().enumerate().filter(|(_, o)| pred(o)).map(|(k, _)| k + 1).collect()
+    };
+    // An item met, or not applicable: its codes as an `or` of equalities.
+    let met_or_na = |f: &str, s: &Scale| {
+        let t = top(s);
+        let codes = code_of(s, &|o| o.excluded || o.points == Some(t));
+        let terms: Vec<String> = codes.iter().map(|c| format!("[{f}]='{c}'")).collect();
+        format!("({})", terms.join(" or "))
+    };
+    let all_met = |items: &[&(String, &Item, &Scale)]| {
+        if items.is_empty() {
+            "1=1".to_owned()
+        } else {
+            items.iter().map(|(f, _, s)| met_or_na(f, s)).collect::<Vec<_>>().join(" and ")
+        }
+    };
+    match &instrument.scoring().category.rule {
+        CategoryRule::AllOf { .. } => {
+            let refs: Vec<&(String, &Item, &Scale)> = fields.iter().collect();
+            format!("if({}, 100, 0)", all_met(&refs))
+        }
+        CategoryRule::Cumulative { stages } => {
+            let mut terms = Vec::new();
+            for k in 0..stages.len() {
+                let upto: Vec<&(String, &Item, &Scale)> = fields
+                    .iter()
+                    .filter(|(_, item, _)| {
+                        item.stage
+                            .as_ref()
+                            .and_then(|s| stages.iter().position(|st| st.id == *s))
+                            .is_some_and(|p| p <= k)
+                    })
+                    .collect();
+                terms.push(format!("if({}, 1, 0)", all_met(&upto)));
+            }
+            format!("round(100*({})/{}, 2)", terms.join("+"), stages.len().max(1))
+        }
+        _ => {
+            let points: Vec<String> = fields
+                .iter()
+                .map(|(f, _, s)| {
+                    let mut expr = String::from("0");
+                    for (k, o) in s.options.iter().enumerate().rev() {
+                        if let (false, Some(p)) = (o.excluded, o.points) {
+                            expr = format!("if([{f}]='{}', {p}, {expr})", k + 1);
+                        }
+                    }
+                    expr
+                })
+                .collect();
+            let maxima: Vec<String> = fields
+                .iter()
+                .map(|(f, _, s)| {
+                    let excluded = code_of(s, &|o| o.excluded);
+                    if excluded.is_empty() {
+                        top(s).to_string()
+                    } else {
+                        let terms: Vec<String> = excluded.iter().map(|c| format!("[{f}]='{c}'")).collect();
+                        format!("if({}, 0, {})", terms.join(" or "), top(s))
+                    }
+                })
+                .collect();
+            format!("round(100*({})/({}), 2)", points.join("+"), maxima.join("+"))
+        }
+    }
+}
+
+/// The REDCap data dictionary of an instrument, as CSV text.
+#[must_use]
+pub fn data_dictionary(instrument: &Instrument) -> String {
+    let form = form_name(instrument);
+    let mut rows: Vec<[String; 18]> = Vec::new();
+    let row = |name: &str,
+               section: &str,
+               kind: &str,
+               label: &str,
+               choices: &str,
+               validation: &str,
+               required: &str,
+               note: &str,
+               annotation: &str| {
+        let mut r: [String; 18] = Default::default();
+        r[0] = name.to_owned();
+        r[1] = form.clone();
+        r[2] = section.to_owned();
+        r[3] = kind.to_owned();
+        r[4] = label.to_owned();
+        r[5] = choices.to_owned();
+        r[6] = note.to_owned();
+        r[7] = validation.to_owned();
+        r[12] = required.to_owned();
+        r[17] = annotation.to_owned();
+        r
+    };
+    let title = format!("{} ({})", instrument.title(), instrument.reference());
+    rows.push(row("record_id", &title, "text", "Record ID", "", "", "", "", ""));
+    rows.push(row("organization_id", "", "text", "Organization ID", "", "", "y", "", ""));
+    rows.push(row("organization_name", "", "text", "Organization name", "", "", "", "", ""));
+    rows.push(row(
+        "assessed_on",
+        "",
+        "text",
+        "Date the assessment was completed",
+        "",
+        "date_ymd",
+        "y",
+        "YYYY-MM-DD",
+        "",
+    ));
+    let focus: Vec<String> = instrument
+        .categories()
+        .iter()
+        .enumerate()
+        .map(|(k, c)| format!("{}, {}", k + 1, c.title.replace('|', "/")))
+        .collect();
+    rows.push(row(
+        "focus",
+        "",
+        "checkbox",
+        "Focus categories chosen for improvement",
+        &focus.join(" | "),
+        "",
+        "",
+        "",
+        "",
+    ));
+    let mut index = 0;
+    for (k, category) in instrument.categories().iter().enumerate() {
+        for (i, item) in category.items.iter().enumerate() {
+            let section = if i == 0 { category.title.as_str() } else { "" };
+            let choices = instrument.scale_of(item).map(choices).unwrap_or_default();
+            rows.push(row(
+                &item_field(instrument, index, item),
+                section,
+                "radio",
+                &item.text,
+                &choices,
+                "",
+                "",
+                "",
+                &format!("item: {}", item.id),
+            ));
+            index += 1;
+        }
+        rows.push(row(
+            &category_field(k, &category.id),
+            "",
+            "calc",
+            &format!("{} (percent)", category.title),
+            &calc(instrument, k),
+            "",
+            "",
+            "Computed by REDCap; the crate's score report is the reference.",
+            &format!("category: {}", category.id),
+        ));
+    }
+    let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
+    let _ = writer.write_record(DICTIONARY_COLUMNS);
+    for r in &rows {
+        let _ = writer.write_record(r);
+    }
+    writer.into_inner().ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
+}
+
+/// Responses as a REDCap raw record export of the instrument's form (what [`import_records`]
+/// reads back). Record ids are `1`, `2`, … in order.
+#[must_use]
+pub fn records_csv(instrument: &Instrument, responses: &[Response]) -> String {
+    let form = form_name(instrument);
+    let items: Vec<(String, &Item)> =
+        instrument.items().enumerate().map(|(i, (_, item))| (item_field(instrument, i, item), item)).collect();
+    let mut header: Vec<String> =
+        ["record_id", "organization_id", "organization_name", "assessed_on"].map(String::from).to_vec();
+    header.extend((1..=instrument.categories().len()).map(|k| format!("focus___{k}")));
+    header.extend(items.iter().map(|(f, _)| f.clone()));
+    header.extend(instrument.categories().iter().enumerate().map(|(k, c)| category_field(k, &c.id)));
+    header.push(format!("{form}_complete"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(&header);
+    for (n, r) in responses.iter().enumerate() {
+        let mut row = vec![
+            (n + 1).to_string(),
+            r.organization.id.to_string(),
+            r.organization.name.as_deref().unwrap_or_default().to_owned(),
+            r.assessed_on.to_string(),
+        ];
+        let focus = r.focus_categories.as_deref().unwrap_or_default();
+        row.extend(instrument.categories().iter().map(|c| if focus.contains(&c.id) { "1" } else { "0" }.to_owned()));
+        for (_, item) in &items {
+            let code = r
+                .answers
+                .get(&item.id)
+                .and_then(|a| instrument.scale_of(item)?.options.iter().position(|o| o.id == *a))
+                .map(|k| (k + 1).to_string())
+                .unwrap_or_default();
+            row.push(code);
+        }
+        // REDCap fills calc fields itself; an export carries its values, which import ignores.
+        row.extend(instrument.categories().iter().map(|_| String::new()));
+        row.push("2".to_owned());
+        let _ = writer.write_record(&row);
+    }
+    writer.into_inner().ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
+}
+
+/// One problem in a REDCap record export.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedcapProblem {
+    /// The text is not CSV.
+    #[error("line {line}: not valid CSV: {message}")]
+    Csv {
+        /// 1-based line.
+        line: u64,
+        /// What the reader found.
+        message: String,
+    },
+    /// A column the form does not have.
+    #[error("column {column:?} is not a field of form {form} (and not a REDCap column)")]
+    UnknownColumn {
+        /// The column name.
+        column: String,
+        /// The form.
+        form: String,
+    },
+    /// A required column is absent.
+    #[error("the column {column:?} is missing")]
+    MissingColumn {
+        /// The column name.
+        column: String,
+    },
+    /// A coded value that is not one of the field's choices.
+    #[error("record {record}, field {field} (item {item}): {value:?} is not one of the choices {choices}")]
+    InvalidCode {
+        /// The record id.
+        record: String,
+        /// The field name.
+        field: String,
+        /// The item id.
+        item: String,
+        /// The value found.
+        value: String,
+        /// The valid codes.
+        choices: String,
+    },
+    /// A missing or malformed value in a required or typed field.
+    #[error("record {record}, field {field}: {value:?} is not valid: {reason}")]
+    InvalidValue {
+        /// The record id.
+        record: String,
+        /// The field name.
+        field: String,
+        /// The value found.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl RedcapProblem {
+    /// A stable machine-readable code, e.g. `invalid_code`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            RedcapProblem::Csv { .. } => "invalid_csv",
+            RedcapProblem::UnknownColumn { .. } => "unknown_column",
+            RedcapProblem::MissingColumn { .. } => "missing_column",
+            RedcapProblem::InvalidCode { .. } => "invalid_code",
+            RedcapProblem::InvalidValue { .. } => "invalid_value",
+        }
+    }
+}
+
+/// The error of [`import_records`]: every problem found in the export.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("REDCap records: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct RedcapError {
+    problems: Vec<RedcapProblem>,
+}
+
+impl RedcapError {
+    /// The problems found (never empty).
+    #[must_use]
+    pub fn problems(&self) -> &[RedcapProblem] {
+        &self.problems
+    }
+}
+
+/// Reads a REDCap raw record export of the instrument's form into one response per record.
+///
+/// # Errors
+/// [`RedcapError`] naming every unknown or missing column and every invalid value by record and
+/// field.
+pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Response>, RedcapError> {
+    let form = form_name(instrument);
+    let csv_text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv_text.as_bytes());
+    let csv_error = |e: &csv::Error| RedcapProblem::Csv {
+        line: e.position().map_or(0, csv::Position::line),
+        message: e.to_string(),
+    };
+    let header = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(RedcapError { problems: vec![csv_error(&e)] }),
+    };
+    let items: HashMap<String, (&Item, Option<&Scale>)> = instrument
+        .items()
+        .enumerate()
+        .map(|(i, (_, item))| (item_field(instrument, i, item), (item, instrument.scale_of(item))))
+        .collect();
+    let calcs: Vec<String> =
+        instrument.categories().iter().enumerate().map(|(k, c)| category_field(k, &c.id)).collect();
+    let focus_columns: Vec<String> = (1..=instrument.categories().len()).map(|k| format!("focus___{k}")).collect();
+    let mut problems = Vec::new();
+    for column in &header {
+        let known = ["record_id", "organization_id", "organization_name", "assessed_on"].contains(&column)
+            || items.contains_key(column)
+            || calcs.iter().any(|c| c == column)
+            || focus_columns.iter().any(|c| c == column)
+            || column.starts_with("redcap_")
+            || column.ends_with("_complete");
+        if !known {
+            problems.push(RedcapProblem::UnknownColumn { column: column.to_owned(), form: form.clone() });
+        }
+    }
+    for required in ["organization_id", "assessed_on"] {
+        if !header.iter().any(|h| h == required) {
+            problems.push(RedcapProblem::MissingColumn { column: required.to_owned() });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(RedcapError { problems });
+    }
+    let position = |name: &str| header.iter().position(|h| h == name);
+    let mut responses = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(csv_error(&e));
+                continue;
+            }
+        };
+        let get = |name: &str| position(name).and_then(|p| record.get(p)).unwrap_or_default();
+        let record_id = match get("record_id") {
+            "" => (n + 1).to_string(),
+            id => id.to_owned(),
+        };
+        let org = get("organization_id").trim();
+        if org.is_empty() {
+            problems.push(RedcapProblem::InvalidValue {
+                record: record_id.clone(),
+                field: "organization_id".to_owned(),
+                value: String::new(),
+                reason: "an organization id is required".to_owned(),
+            });
+        }
+        let date = match parse_date(get("assessed_on").trim()) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                problems.push(RedcapProblem::InvalidValue {
+                    record: record_id.clone(),
+                    field: "assessed_on".to_owned(),
+                    value: get("assessed_on").to_owned(),
+                    reason,
+                });
+                None
+            }
+        };
+        let mut answers = std::collections::BTreeMap::new();
+        for (column, value) in header.iter().zip(record.iter()) {
+            let Some((item, scale)) = items.get(column) else { continue };
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let option = value
+                .parse::<usize>()
+                .ok()
+                .and_then(|code| code.checked_sub(1))
+                .and_then(|k| scale.and_then(|s| s.options.get(k)));
+            match option {
+                Some(option) => {
+                    answers.insert(item.id.clone(), option.id.clone());
+                }
+                None => problems.push(RedcapProblem::InvalidCode {
+                    record: record_id.clone(),
+                    field: column.to_owned(),
+                    item: item.id.clone(),
+                    value: value.to_owned(),
+                    choices: scale
+                        .map(|s| (1..=s.options.len()).map(|c| c.to_string()).collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default(),
+                }),
+            }
+        }
+        let focus: Vec<String> = instrument
+            .categories()
+            .iter()
+            .zip(&focus_columns)
+            .filter(|(_, column)| get(column).trim() == "1")
+            .map(|(c, _)| c.id.clone())
+            .collect();
+        let has_focus_columns = focus_columns.iter().any(|c| position(c).is_some());
+        if let (false, Some(assessed_on)) = (org.is_empty(), date) {
+            let name = get("organization_name").trim();
+            responses.push(Response {
+                instrument: instrument.reference(),
+                organization: Organization::new(org, (!name.is_empty()).then(|| name.to_owned())),
+                assessed_on,
+                answers,
+                notes: None,
+                focus_categories: (has_focus_columns && !focus.is_empty()).then_some(focus),
+                extensions: None,
+            });
+        }
+    }
+    if problems.is_empty() { Ok(responses) } else { Err(RedcapError { problems }) }
+}
