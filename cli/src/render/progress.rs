@@ -178,6 +178,23 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
     out
 }
 
+/// The advanced and regressed sections of the leadership reports: a heading and, per category
+/// with changes, its title and one line per changed item.
+fn change_sections<'r>(
+    report: &'r ProgressReport,
+    labels: &Labels<'_>,
+) -> [(&'static str, Vec<(&'r str, Vec<String>)>); 2] {
+    [("Key activities that advanced", 0), ("Key activities that regressed", 1)].map(|(name, pick)| {
+        let groups = report
+            .categories
+            .iter()
+            .filter(|c| !items(c, pick).is_empty())
+            .map(|c| (c.title.as_str(), items(c, pick).iter().map(|change| labels.change_text(change)).collect()))
+            .collect();
+        (name, groups)
+    })
+}
+
 fn items(c: &CategoryProgress, pick: usize) -> &[ItemChange] {
     if pick == 0 { &c.advanced } else { &c.regressed }
 }
@@ -252,18 +269,16 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
         }
     }
     out.push_str("```\n");
-    for (name, pick) in [("Key activities that advanced", 0), ("Key activities that regressed", 1)] {
+    for (name, groups) in change_sections(report, labels) {
         let _ = writeln!(out, "\n## {name}\n");
-        let mut any = false;
-        for c in report.categories.iter().filter(|c| !items(c, pick).is_empty()) {
-            let _ = writeln!(out, "**{}**\n", md(&c.title));
-            for change in items(c, pick) {
-                let _ = writeln!(out, "- {}", md(&labels.change_text(change)));
+        for (title, lines) in &groups {
+            let _ = writeln!(out, "**{}**\n", md(title));
+            for line in lines {
+                let _ = writeln!(out, "- {}", md(line));
             }
             out.push('\n');
-            any = true;
         }
-        if !any {
+        if groups.is_empty() {
             out.push_str("None.\n");
         }
     }
@@ -361,18 +376,16 @@ pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String,
         signed(o.change_exact.as_ref()),
         movement(o.level_movement)
     );
-    for (name, pick) in [("Key activities that advanced", 0), ("Key activities that regressed", 1)] {
+    for (name, groups) in change_sections(report, labels) {
         let _ = writeln!(out, "<h2>{name}</h2>");
-        let mut any = false;
-        for c in report.categories.iter().filter(|c| !items(c, pick).is_empty()) {
-            let _ = writeln!(out, "<h3>{}</h3>\n<ul>", html(&c.title));
-            for change in items(c, pick) {
-                let _ = writeln!(out, "<li>{}</li>", html(&labels.change_text(change)));
+        for (title, lines) in &groups {
+            let _ = writeln!(out, "<h3>{}</h3>\n<ul>", html(title));
+            for line in lines {
+                let _ = writeln!(out, "<li>{}</li>", html(line));
             }
             out.push_str("</ul>\n");
-            any = true;
         }
-        if !any {
+        if groups.is_empty() {
             out.push_str("<p>None.</p>\n");
         }
     }
