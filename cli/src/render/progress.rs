@@ -178,12 +178,11 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
     out
 }
 
-/// The advanced and regressed sections of the leadership reports: a heading and, per category
-/// with changes, its title and one line per changed item.
-fn change_sections<'r>(
-    report: &'r ProgressReport,
-    labels: &Labels<'_>,
-) -> [(&'static str, Vec<(&'r str, Vec<String>)>); 2] {
+/// A report section: its heading and, per category with changes, the title and one line per item.
+type Section<'r> = (&'static str, Vec<(&'r str, Vec<String>)>);
+
+/// The advanced and regressed sections of the leadership reports.
+fn change_sections<'r>(report: &'r ProgressReport, labels: &Labels<'_>) -> [Section<'r>; 2] {
     [("Key activities that advanced", 0), ("Key activities that regressed", 1)].map(|(name, pick)| {
         let groups = report
             .categories
