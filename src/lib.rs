@@ -75,6 +75,8 @@ pub mod crosswalk;
 #[cfg(test)]
 mod error_catalog;
 mod exact;
+#[cfg(feature = "fhir")]
+pub mod fhir;
 pub mod instrument;
 mod json;
 pub mod progress;

@@ -20,8 +20,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use health_equity_assessment::cohort::synthetic::{self, SyntheticCohort};
 use health_equity_assessment::cohort::{CohortOptions, summary_rows};
 use health_equity_assessment::progress::{CompareOptions, FollowUpWindow, ItemMap, Program, compare};
-use health_equity_assessment::stats;
 use health_equity_assessment::{Instrument, Registry, ResponseError, SchemaKind, ValidatedResponse};
+use health_equity_assessment::{fhir, stats};
 use serde::Serialize;
 
 /// Validate, score and compare health-equity organizational self-assessments.
@@ -194,6 +194,10 @@ enum Command {
         /// The instrument file to export instead of a built-in one.
         #[arg(long, value_name = "PATH", conflicts_with = "instrument")]
         instrument_file: Option<String>,
+        /// FHIR only: the canonical base URL of the Questionnaire, its code systems and
+        /// extensions (default `https://health-equity-assessment.example/fhir`).
+        #[arg(long, value_name = "URL")]
+        canonical_base: Option<String>,
     },
     /// Import responses from other systems: a REDCap raw record export (CSV; one response
     /// document per record, written as newline-delimited JSON) or a FHIR R4
@@ -204,12 +208,17 @@ enum Command {
         kind: ImportKind,
         /// The file (`-` for standard input).
         file: String,
-        /// The instrument the REDCap project was made from, ID@VERSION.
+        /// The instrument the REDCap project was made from, ID@VERSION. With `fhir`, optional:
+        /// the QuestionnaireResponse names its questionnaire; when given, it must match.
         #[arg(long, value_name = "ID@VERSION")]
         instrument: Option<String>,
         /// The instrument file instead of a built-in one.
         #[arg(long, value_name = "PATH", conflicts_with = "instrument")]
         instrument_file: Option<String>,
+        /// FHIR only: the canonical base URL the Questionnaire was exported under (default
+        /// `https://health-equity-assessment.example/fhir`).
+        #[arg(long, value_name = "URL")]
+        canonical_base: Option<String>,
     },
     /// Pre-fill another instrument from a response: which of its items the answers already
     /// support, partly support, or give no evidence for. A starting point, never an attestation.
@@ -257,12 +266,16 @@ enum ListFormat {
 enum ExportKind {
     /// A REDCap data dictionary (CSV).
     RedcapDictionary,
+    /// A FHIR R4 Questionnaire (JSON).
+    FhirQuestionnaire,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ImportKind {
     /// A REDCap raw record export (CSV).
     Redcap,
+    /// A FHIR R4 QuestionnaireResponse (JSON).
+    Fhir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -393,11 +406,11 @@ fn execute(command: Command) -> Result<(), Failure> {
             schema(&kind, instrument.as_deref(), instrument_file.as_deref())
         }
         Command::Validate { file, instrument_file, format } => validate(&file, instrument_file.as_deref(), format),
-        Command::Export { kind, instrument, instrument_file } => {
-            export(kind, instrument.as_deref(), instrument_file.as_deref())
+        Command::Export { kind, instrument, instrument_file, canonical_base } => {
+            export(kind, instrument.as_deref(), instrument_file.as_deref(), canonical_base.as_deref())
         }
-        Command::Import { kind, file, instrument, instrument_file } => {
-            import(kind, &file, instrument.as_deref(), instrument_file.as_deref())
+        Command::Import { kind, file, instrument, instrument_file, canonical_base } => {
+            import(kind, &file, instrument.as_deref(), instrument_file.as_deref(), canonical_base.as_deref())
         }
         Command::Crosswalk { file, to, crosswalk_file, instrument_files, format } => {
             crosswalk_command(&file, &to, crosswalk_file.as_deref(), &instrument_files, format)
@@ -802,16 +815,71 @@ fn chosen_instrument(spec: Option<&str>, file: Option<&str>) -> Result<Instrumen
     }
 }
 
-fn export(kind: ExportKind, spec: Option<&str>, file: Option<&str>) -> Result<(), Failure> {
-    let instrument = chosen_instrument(spec, file)?;
-    match kind {
-        ExportKind::RedcapDictionary => emit(&health_equity_assessment::redcap::data_dictionary(&instrument)),
+/// The FHIR naming options from `--canonical-base`; refused for the non-FHIR kinds so that a
+/// misplaced flag is not silently ignored.
+fn fhir_options(canonical_base: Option<&str>, is_fhir: bool) -> Result<fhir::FhirOptions, Failure> {
+    match canonical_base {
+        None => Ok(fhir::FhirOptions::default()),
+        Some(_) if !is_fhir => Err(Failure::Usage("--canonical-base applies to FHIR only".to_owned())),
+        Some(base) => fhir::FhirOptions::new(base).map_err(|e| Failure::Usage(format!("--canonical-base: {e}"))),
     }
 }
 
-fn import(kind: ImportKind, path: &str, spec: Option<&str>, file: Option<&str>) -> Result<(), Failure> {
+fn export(kind: ExportKind, spec: Option<&str>, file: Option<&str>, base: Option<&str>) -> Result<(), Failure> {
+    let options = fhir_options(base, kind == ExportKind::FhirQuestionnaire)?;
+    let instrument = chosen_instrument(spec, file)?;
+    match kind {
+        ExportKind::RedcapDictionary => emit(&health_equity_assessment::redcap::data_dictionary(&instrument)),
+        ExportKind::FhirQuestionnaire => emit_json(&fhir::questionnaire(&instrument, &options)),
+    }
+}
+
+fn import(
+    kind: ImportKind,
+    path: &str,
+    spec: Option<&str>,
+    file: Option<&str>,
+    base: Option<&str>,
+) -> Result<(), Failure> {
+    let options = fhir_options(base, kind == ImportKind::Fhir)?;
     let text = input::read_text(path, 64 << 20)?;
     match kind {
+        ImportKind::Fhir => {
+            let mut registry = Registry::new();
+            let expected = match (spec, load_instrument_file(file)?) {
+                (_, Some(instrument)) => {
+                    let key = instrument.reference();
+                    // The file's instrument wins over a built-in with the same id and version.
+                    registry.insert(instrument).map_err(|e| Failure::Usage(e.to_string()))?;
+                    Some(key)
+                }
+                (Some(spec), None) => {
+                    let instrument = lookup(spec)?;
+                    Some(instrument.reference())
+                }
+                (None, None) => None,
+            };
+            for builtin in Registry::builtin().iter() {
+                // A duplicate here is the instrument file shadowing this built-in: keep the file's.
+                let _ = registry.insert(builtin.clone());
+            }
+            let response = fhir::import_questionnaire_response(&text, &registry, &options).map_err(|e| {
+                Failure::Invalid(e.problems().iter().map(|p| format!("{}: {p}", input::display_name(path))).collect())
+            })?;
+            if let Some(expected) = expected
+                && response.instrument != expected
+            {
+                return Err(Failure::Invalid(vec![format!(
+                    "{}: the QuestionnaireResponse answers {}@{}, not {}@{}",
+                    input::display_name(path),
+                    response.instrument.id,
+                    response.instrument.version,
+                    expected.id,
+                    expected.version
+                )]));
+            }
+            emit_json(&response)
+        }
         ImportKind::Redcap => {
             let instrument = chosen_instrument(spec, file)?;
             let responses = health_equity_assessment::redcap::import_records(&instrument, &text).map_err(|e| {

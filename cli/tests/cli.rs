@@ -451,3 +451,80 @@ fn redcap_export_and_import_round_trip_through_the_command_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("column \"org\" is not a field of form heoa"), "{}", stderr(&o));
 }
+
+#[test]
+fn fhir_export_and_import_round_trip_through_the_command_line() {
+    let committed = std::fs::read_to_string(root().join("examples/fhir/heoa-1.0.0.questionnaire.json")).unwrap();
+    let o = run(&["export", "fhir-questionnaire", "--instrument", "heoa@1.0.0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), committed, "examples/fhir is the exporter's output; regenerate it");
+
+    let o = run(&["import", "fhir", "examples/fhir/heoa-baseline.questionnaire-response.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let imported: health_equity_assessment::Response = serde_json::from_str(&stdout(&o)).unwrap();
+    let original: health_equity_assessment::Response =
+        serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
+    assert_eq!(imported, original);
+    // The imported document scores like the original.
+    let from_fhir = run_stdin(&["score", "-"], stdout(&o).as_bytes());
+    assert_eq!(stdout(&from_fhir), stdout(&run(&["score", BASE])));
+
+    // A different canonical base names different questionnaires.
+    let o = run(&[
+        "export",
+        "fhir-questionnaire",
+        "--instrument",
+        "cms-hche@1",
+        "--canonical-base",
+        "https://qio.example/fhir/",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"url\": \"https://qio.example/fhir/Questionnaire/cms-hche\""));
+    let o = run(&[
+        "import",
+        "fhir",
+        "examples/fhir/heoa-baseline.questionnaire-response.json",
+        "--canonical-base",
+        "https://qio.example/fhir",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown questionnaire"), "{}", stderr(&o));
+
+    // A FHIR resource among cohort inputs is named in one line, not one per unknown field.
+    let o = run(&["cohort", "examples/fhir", "--format", "json"]);
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.contains(
+            "heoa-baseline.questionnaire-response.json: a FHIR QuestionnaireResponse, not a response document"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn fhir_usage_and_content_errors_are_told_apart() {
+    let qr = "examples/fhir/heoa-baseline.questionnaire-response.json";
+    let o = run(&["import", "fhir", qr, "--instrument", "ihi-five-component@1.0.0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("answers heoa@1.0.0, not ihi-five-component@1.0.0"), "{}", stderr(&o));
+    let o =
+        run(&["export", "redcap-dictionary", "--instrument", "heoa@1.0.0", "--canonical-base", "https://x.example"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--canonical-base applies to FHIR only"));
+    let o = run(&["export", "fhir-questionnaire", "--instrument", "heoa@1.0.0", "--canonical-base", "ftp://x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not an absolute http:// or https:// URL"));
+
+    let text = std::fs::read_to_string(root().join(qr)).unwrap();
+    let bad = text.replacen("\"completed\"", "\"in-progress\"", 1).replacen(
+        "\"data-collection.real-self-reported\"",
+        "\"data-collection.nope\"",
+        1,
+    );
+    let o = run_stdin(&["import", "fhir", "-"], bad.as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("\"in-progress\""), "{err}");
+    assert!(err.contains("data-collection.nope"), "{err}");
+}
