@@ -125,6 +125,10 @@ fn response_rows() -> Vec<Row> {
     let all = [
         R::Syntax { line: 2, column: 0, message: p("EOF while parsing a list") },
         R::NotUtf8 { offset: 9 },
+        R::NotAResponse {
+            found: p("a FHIR QuestionnaireResponse"),
+            hint: "import a QuestionnaireResponse with `fhir::import_questionnaire_response` (`equity-assess import fhir`)",
+        },
         R::UnknownField { pointer: p(""), field: p("respondent") },
         R::MissingField { pointer: p(""), field: p("assessed_on") },
         R::DuplicateKey { pointer: p("/answers"), key: p("data-collection.real-self-reported") },
@@ -142,7 +146,7 @@ fn response_rows() -> Vec<Row> {
             value: p("one"),
             reason: p("unexpected character 'o' while parsing major version number"),
         },
-        R::UnknownInstrument { id: p("heoa-x"), known: p("heoa, ihi-five-component") },
+        R::UnknownInstrument { id: p("heoa-x"), known: p("cms-hche, heoa, ihi-five-component, tjc-ld-04-03-08") },
         R::UnknownVersion { id: p("heoa"), version: p("7.0.0"), available: p("1.0.0") },
         R::InstrumentMismatch { expected: p("small@1.0.0"), found: p("heoa@1.0.0") },
         R::UnknownItem {
@@ -167,22 +171,23 @@ fn response_rows() -> Vec<Row> {
     let ordinal = |e: &R| match e {
         R::Syntax { .. } => 0,
         R::NotUtf8 { .. } => 1,
-        R::UnknownField { .. } => 2,
-        R::MissingField { .. } => 3,
-        R::DuplicateKey { .. } => 4,
-        R::InvalidValue { .. } => 5,
-        R::MalformedDate { .. } => 6,
-        R::InvalidVersion { .. } => 7,
-        R::UnknownInstrument { .. } => 8,
-        R::UnknownVersion { .. } => 9,
-        R::InstrumentMismatch { .. } => 10,
-        R::UnknownItem { .. } => 11,
-        R::InvalidOption { .. } => 12,
-        R::UnknownFocusCategory { .. } => 13,
-        R::DuplicateFocusCategory { .. } => 14,
-        R::TooLarge { .. } => 15,
+        R::NotAResponse { .. } => 2,
+        R::UnknownField { .. } => 3,
+        R::MissingField { .. } => 4,
+        R::DuplicateKey { .. } => 5,
+        R::InvalidValue { .. } => 6,
+        R::MalformedDate { .. } => 7,
+        R::InvalidVersion { .. } => 8,
+        R::UnknownInstrument { .. } => 9,
+        R::UnknownVersion { .. } => 10,
+        R::InstrumentMismatch { .. } => 11,
+        R::UnknownItem { .. } => 12,
+        R::InvalidOption { .. } => 13,
+        R::UnknownFocusCategory { .. } => 14,
+        R::DuplicateFocusCategory { .. } => 15,
+        R::TooLarge { .. } => 16,
     };
-    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 16, "ResponseProblem");
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 17, "ResponseProblem");
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 

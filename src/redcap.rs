@@ -528,13 +528,24 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
                 }),
             }
         }
-        let focus: Vec<String> = instrument
-            .categories()
-            .iter()
-            .zip(&focus_columns)
-            .filter(|(_, column)| get(column).trim() == "1")
-            .map(|(c, _)| c.id.clone())
-            .collect();
+        let mut focus: Vec<String> = Vec::new();
+        for (category, column) in instrument.categories().iter().zip(&focus_columns) {
+            // A raw export writes 0 or 1 (blank when the field was never shown); anything else is
+            // a labelled export or an edit, and silently dropping the category would lose data.
+            match get(column).trim() {
+                "1" => focus.push(category.id.clone()),
+                "0" | "" => {}
+                other => problems.push(RedcapProblem::InvalidValue {
+                    record: record_id.clone(),
+                    field: column.clone(),
+                    value: other.to_owned(),
+                    reason: format!(
+                        "a focus checkbox (category {}) is 1 (checked), 0 or blank in a raw export",
+                        category.id
+                    ),
+                }),
+            }
+        }
         let has_focus_columns = focus_columns.iter().any(|c| position(c).is_some());
         if let (false, Some(assessed_on)) = (org.is_empty(), date) {
             let name = get("organization_name").trim();

@@ -134,4 +134,18 @@ fn import_errors_name_the_record_and_field() {
         csv.replacen("record_id,", "record_id,redcap_event_name,", 1).replacen("\n1,", "\n1,baseline_arm_1,", 1);
     assert!(import_records(heoa, &with_event).is_ok());
     assert_eq!(import_records(heoa, "a,b\n1").unwrap_err().problems()[0].code(), "unknown_column");
+
+    // A focus checkbox holding anything but 1, 0 or blank is refused, not read as unchecked.
+    let focus = csv.lines().next().unwrap().split(',').position(|h| h == "focus___2").unwrap();
+    for bad in ["9", "yes", "Checked"] {
+        let mut values: Vec<String> = csv.lines().nth(1).unwrap().split(',').map(str::to_owned).collect();
+        values[focus] = bad.into();
+        let text = format!("{}\n{}", csv.lines().next().unwrap(), values.join(","));
+        let err = import_records(heoa, &text).unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        assert_eq!(err.problems()[0].code(), "invalid_value");
+        let message = err.problems()[0].to_string();
+        assert!(message.starts_with(&format!("record 1, field focus___2: {bad:?} is not valid")), "{message}");
+        assert!(message.contains("category data-collection-training"), "{message}");
+    }
 }

@@ -169,3 +169,28 @@ fn limits_are_checked_before_the_work() {
     let err = Registry::builtin().validate_json(&doc.to_string()).unwrap_err();
     assert!(err.problems().iter().any(|p| p.code() == "too_large"), "{err}");
 }
+
+#[test]
+fn another_kind_of_document_is_named_once_not_field_by_field() {
+    let one = |text: &str| {
+        let err = Registry::builtin().validate_json(text).expect_err("should be invalid");
+        assert_eq!(err.problems().len(), 1, "{err}");
+        err.problems()[0].to_string()
+    };
+    let qr = common::read("examples/fhir/heoa-baseline.questionnaire-response.json");
+    assert_eq!(codes(&qr), [("not_a_response".to_owned(), String::new())]);
+    assert!(one(&qr).starts_with("the document is a FHIR QuestionnaireResponse, not a response document"));
+    assert!(one(r#"{"resourceType": 7, "id": "x"}"#).starts_with("the document is a FHIR resource,"));
+    let instrument = common::read("assessments/heoa/1.0.0.json");
+    assert!(one(&instrument).starts_with("the document is an instrument file, not a response document"));
+    // With an `instrument` field it is a (broken) response: every problem is listed as usual.
+    let response_like = heoa(json!({})).replacen('{', r#"{"resourceType": "QuestionnaireResponse", "#, 1);
+    assert_eq!(codes(&response_like), [("unknown_field".to_owned(), String::new())]);
+    // Empty input says so.
+    for empty in ["", "  \n", "\u{feff}"] {
+        assert_eq!(
+            one(empty),
+            format!("line {}, column 1: not valid JSON: the input is empty", 1 + empty.matches('\n').count())
+        );
+    }
+}

@@ -94,13 +94,6 @@ pub fn load(sources: &[Source], registry: &Registry, problems: &mut Vec<String>)
     Ok(loader.cohort)
 }
 
-/// The `resourceType` of a FHIR resource in JSON, so that one is reported in one line instead
-/// of one line per unknown field. Only consulted for documents that failed validation.
-fn fhir_resource_type(text: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    value.get("resourceType")?.as_str().map(str::to_owned)
-}
-
 struct Loader<'a> {
     registry: &'a Registry,
     cohort: Cohort,
@@ -112,12 +105,6 @@ impl Loader<'_> {
         match self.registry.validate_json_with(text, &input::limits()) {
             Ok(validated) => self.cohort.add(source, validated.score()),
             Err(e) => {
-                if let Some(kind) = fhir_resource_type(text) {
-                    let message = format!(
-                        "a FHIR {kind}, not a response document (convert a QuestionnaireResponse with `equity-assess import fhir`)"
-                    );
-                    return self.reject(source, message);
-                }
                 let lines: Vec<String> = e.problems().iter().map(ToString::to_string).collect();
                 self.problems.extend(lines.iter().map(|l| format!("{source}: {l}")));
                 self.cohort.reject(source, lines);

@@ -167,16 +167,16 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Probability that an item moves up one option at follow-up (the true effect).
-        #[arg(long, default_value_t = 0.25)]
+        #[arg(long, default_value_t = 0.25, value_parser = probability, allow_negative_numbers = true)]
         effect: f64,
         /// Probability that an item moves down one option.
-        #[arg(long, default_value_t = 0.03)]
+        #[arg(long, default_value_t = 0.03, value_parser = probability, allow_negative_numbers = true)]
         regression: f64,
         /// Share of follow-ups after the one-month window.
-        #[arg(long, default_value_t = 0.05)]
+        #[arg(long, default_value_t = 0.05, value_parser = probability, allow_negative_numbers = true)]
         late_share: f64,
         /// Share of organizations with a baseline only.
-        #[arg(long, default_value_t = 0.0)]
+        #[arg(long, default_value_t = 0.0, value_parser = probability, allow_negative_numbers = true)]
         unpaired_share: f64,
         /// The instrument, ID@VERSION.
         #[arg(long, value_name = "ID@VERSION", default_value = "heoa@1.0.0")]
@@ -815,6 +815,16 @@ fn chosen_instrument(spec: Option<&str>, file: Option<&str>) -> Result<Instrumen
     }
 }
 
+/// A probability option: a number from 0 to 1 (a value outside would silently mean "always" or
+/// "never").
+fn probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        Ok(p) => Err(format!("{p} is not a probability from 0 to 1")),
+        Err(e) => Err(format!("{text:?} is not a number: {e}")),
+    }
+}
+
 /// The FHIR naming options from `--canonical-base`; refused for the non-FHIR kinds so that a
 /// misplaced flag is not silently ignored.
 fn fhir_options(canonical_base: Option<&str>, is_fhir: bool) -> Result<fhir::FhirOptions, Failure> {
@@ -927,13 +937,40 @@ fn crosswalk_command(
         }
         None => Crosswalks::builtin().clone(),
     };
+    // `--to` is an id, or ID@VERSION like every other instrument option.
+    let (to, wanted) = match to.split_once('@') {
+        None => (to, None),
+        Some((id, version)) => {
+            // An exact version means exactly that version, as in `--instrument`.
+            let exact = semver::Version::parse(version).ok().map(|v| format!("={v}"));
+            let requirement = semver::VersionReq::parse(exact.as_deref().unwrap_or(version)).map_err(|e| {
+                Failure::Usage(format!("--to {to}: {version:?} is neither a version nor a requirement: {e}"))
+            })?;
+            (id, Some(requirement))
+        }
+    };
+    if registry.latest(to).is_none() {
+        let known: Vec<&str> =
+            registry.iter().map(Instrument::id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        return Err(Failure::Usage(format!("--to: unknown instrument {to:?} (known: {})", known.join(", "))));
+    }
     let crosswalk = set.find(&report.instrument, to).ok_or_else(|| {
-        Failure::Usage(format!("no crosswalk from {} to {to:?}; give one with --crosswalk-file", report.instrument))
+        let source = if crosswalk_file.is_some() { "the --crosswalk-file" } else { "the built-in crosswalks" };
+        Failure::Usage(format!(
+            "no crosswalk from {} to {to} in {source}; give one with --crosswalk-file",
+            report.instrument
+        ))
     })?;
     let range = if crosswalk.to.id == to { &crosswalk.to } else { &crosswalk.from };
     let target = registry
-        .find(to, &range.versions)
-        .ok_or_else(|| Failure::Usage(format!("no instrument {to}@{} is known", range.versions)))?;
+        .iter()
+        .filter(|i| i.id() == to && range.versions.matches(i.version()))
+        .filter(|i| wanted.as_ref().is_none_or(|w| w.matches(i.version())))
+        .max_by(|a, b| a.version().cmp(b.version()))
+        .ok_or_else(|| {
+            let wanted = wanted.as_ref().map_or_else(String::new, |w| format!(" and {w}"));
+            Failure::Usage(format!("no instrument {to}@{}{wanted} is known", range.versions))
+        })?;
     if let Err(problems) = crosswalk.check(validated.instrument(), target) {
         return Err(Failure::Invalid(problems.iter().map(ToString::to_string).collect()));
     }

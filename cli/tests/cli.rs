@@ -490,13 +490,13 @@ fn fhir_export_and_import_round_trip_through_the_command_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("unknown questionnaire"), "{}", stderr(&o));
 
-    // A FHIR resource among cohort inputs is named in one line, not one per unknown field.
+    // A FHIR resource among cohort inputs is named in one line (not_a_response), not one per unknown field.
     let o = run(&["cohort", "examples/fhir", "--format", "json"]);
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 2, "{err}");
     assert!(
         err.contains(
-            "heoa-baseline.questionnaire-response.json: a FHIR QuestionnaireResponse, not a response document"
+            "heoa-baseline.questionnaire-response.json: the document is a FHIR QuestionnaireResponse, not a response document"
         ),
         "{err}"
     );
@@ -527,4 +527,30 @@ fn fhir_usage_and_content_errors_are_told_apart() {
     let err = stderr(&o);
     assert!(err.contains("\"in-progress\""), "{err}");
     assert!(err.contains("data-collection.nope"), "{err}");
+}
+
+#[test]
+fn crosswalk_targets_take_id_at_version_and_unknown_ones_are_named() {
+    let base = &["crosswalk", BASE, "--format", "json", "--to"];
+    let with = |to: &str| run(&[base.as_slice(), &[to]].concat());
+    for ok in ["cms-hche", "cms-hche@1.0.0", "cms-hche@^1"] {
+        let o = with(ok);
+        assert!(o.status.success(), "{ok}: {}", stderr(&o));
+    }
+    let o = with("cms-hche@2.0.0");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no instrument cms-hche@^1 and =2.0.0 is known"), "{}", stderr(&o));
+    let o = with("cms");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown instrument \"cms\" (known: cms-hche, heoa,"), "{}", stderr(&o));
+}
+
+#[test]
+fn synthetic_cohort_probabilities_are_checked() {
+    for bad in ["-0.5", "1.5", "nan", "x"] {
+        let o = run(&["synthetic-cohort", "--organizations", "1", "--effect", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("--effect"), "{}", stderr(&o));
+    }
+    assert!(run(&["synthetic-cohort", "--organizations", "1", "--late-share", "1"]).status.success());
 }

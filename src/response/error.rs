@@ -23,6 +23,15 @@ pub enum ResponseProblem {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The document is another kind of document (a FHIR resource, an instrument file), reported
+    /// once instead of as one unknown field per key.
+    #[error("the document is {found}, not a response document: {hint}")]
+    NotAResponse {
+        /// What it is, e.g. `a FHIR QuestionnaireResponse`.
+        found: String,
+        /// What to do instead.
+        hint: &'static str,
+    },
     /// A field the response format does not have.
     #[error("{}: unknown field {field:?} (put extra data under \"extensions\")", crate::json::at(.pointer))]
     UnknownField {
@@ -163,6 +172,7 @@ impl ResponseProblem {
         match self {
             ResponseProblem::Syntax { .. } => "syntax",
             ResponseProblem::NotUtf8 { .. } => "not_utf8",
+            ResponseProblem::NotAResponse { .. } => "not_a_response",
             ResponseProblem::UnknownField { .. } => "unknown_field",
             ResponseProblem::MissingField { .. } => "missing_field",
             ResponseProblem::DuplicateKey { .. } => "duplicate_key",
@@ -186,6 +196,7 @@ impl ResponseProblem {
     pub fn pointer(&self) -> Option<&str> {
         match self {
             ResponseProblem::Syntax { .. } | ResponseProblem::NotUtf8 { .. } => None,
+            ResponseProblem::NotAResponse { .. } => Some(""),
             ResponseProblem::UnknownInstrument { .. } => Some("/instrument/id"),
             ResponseProblem::UnknownVersion { .. } => Some("/instrument/version"),
             ResponseProblem::InstrumentMismatch { .. } => Some("/instrument"),

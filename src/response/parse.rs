@@ -74,6 +74,14 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
             ..Draft::default()
         };
     }
+    if text.trim_ascii().is_empty() {
+        // serde_json's "EOF while parsing a value at line 1 column 0" does not say the obvious.
+        let line = 1 + text.matches('\n').count();
+        return Draft {
+            problems: vec![ResponseProblem::Syntax { line, column: 1, message: "the input is empty".to_owned() }],
+            ..Draft::default()
+        };
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de.deserialize_any(DraftVisitor { limits }).and_then(|draft| de.end().map(|()| draft));
     match result {
@@ -94,6 +102,30 @@ fn syntax_message(e: &serde_json::Error) -> String {
     }
 }
 
+/// Keys that mark a document as another kind the user may have passed by mistake.
+#[derive(Default)]
+struct OtherKind {
+    /// A FHIR resource's `resourceType` (empty when it is not a string).
+    resource_type: Option<String>,
+    /// How many of an instrument file's own keys (`format_version`, `scoring`) were seen.
+    instrument_keys: usize,
+}
+
+impl OtherKind {
+    fn describe(self) -> Option<(String, &'static str)> {
+        if let Some(resource_type) = self.resource_type {
+            let found =
+                if resource_type.is_empty() { "a FHIR resource".to_owned() } else { format!("a FHIR {resource_type}") };
+            return Some((
+                found,
+                "import a QuestionnaireResponse with `fhir::import_questionnaire_response` (`equity-assess import fhir`)",
+            ));
+        }
+        (self.instrument_keys == 2)
+            .then(|| ("an instrument file".to_owned(), "load it with `Instrument::from_json` (`--instrument-file`)"))
+    }
+}
+
 struct DraftVisitor<'l> {
     limits: &'l ResponseLimits,
 }
@@ -108,10 +140,26 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Draft<'de>, A::Error> {
         let mut draft = Draft::default();
         let mut seen = [false; FIELDS.len()];
+        let mut other_kind = OtherKind::default();
         while let Some(Key(key)) = map.next_key()? {
             let Some(slot) = FIELDS.iter().position(|f| *f == key) else {
                 draft.problems.push(ResponseProblem::UnknownField { pointer: String::new(), field: clip(&key) });
-                map.next_value::<IgnoredAny>()?;
+                match &*key {
+                    "resourceType" => {
+                        let raw: &'de RawValue = map.next_value()?;
+                        other_kind.resource_type = Some(
+                            serde_json::from_str::<Cow<'_, str>>(raw.get())
+                                .map_or_else(|_| String::new(), |t| clip(&t)),
+                        );
+                    }
+                    "format_version" | "scoring" => {
+                        other_kind.instrument_keys += 1;
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
                 continue;
             };
             if std::mem::replace(&mut seen[slot], true) {
@@ -131,6 +179,14 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
                     draft.read_field(field, raw);
                 }
             }
+        }
+        // Without an `instrument`, a FHIR resource or an instrument file would otherwise be a
+        // wall of unknown and missing fields that hides the real mistake.
+        if !seen[0]
+            && let Some((found, hint)) = other_kind.describe()
+        {
+            draft.problems = vec![ResponseProblem::NotAResponse { found, hint }];
+            return Ok(draft);
         }
         for (field, present) in FIELDS.iter().zip(seen).take(4) {
             if !present {

@@ -33,6 +33,11 @@ fn row(out: &mut String, width: usize, c: &CategorySummary) {
     );
 }
 
+/// `1 pair`, `2 pairs`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// Renders a cohort report for a person.
 #[must_use]
 pub fn render(report: &CohortReport) -> String {
@@ -41,10 +46,11 @@ pub fn render(report: &CohortReport) -> String {
     let included: usize = report.instruments.iter().map(|i| i.pairs_included).sum();
     let _ = writeln!(
         out,
-        "Cohort: {} documents, {} assessments, {} organizations; {pairs} pairs ({included} in the statistics), {} unpaired, {} not comparable, {} rejected",
-        report.documents,
-        report.assessments,
-        report.organizations,
+        "Cohort: {}, {}, {}; {} ({included} in the statistics), {} unpaired, {} not comparable, {} rejected",
+        counted(report.documents, "document"),
+        counted(report.assessments, "assessment"),
+        counted(report.organizations, "organization"),
+        counted(pairs, "pair"),
         report.unpaired.len(),
         report.not_comparable.len(),
         report.rejected.len()
@@ -70,7 +76,13 @@ pub fn render(report: &CohortReport) -> String {
         if w.correction { ", continuity correction" } else { "" }
     );
     for group in &report.instruments {
-        let _ = writeln!(out, "\n{} ({}): {} pairs", group.instrument, group.versions.join(", "), group.pairs_included);
+        let _ = writeln!(
+            out,
+            "\n{} ({}): {}",
+            group.instrument,
+            group.versions.join(", "),
+            counted(group.pairs_included, "pair")
+        );
         let width = group.categories.iter().map(|c| c.title.chars().count()).max().unwrap_or(8).max(8);
         let _ = writeln!(
             out,
@@ -122,6 +134,7 @@ pub fn render(report: &CohortReport) -> String {
 }
 
 /// A serde enum as its JSON string (`two_sided`).
+/// An option's value spelled as on the command line (`two-sided`, `scipy-exact`), not as in JSON.
 fn text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(|s| s.replace('_', "-"))).unwrap_or_default()
 }
