@@ -121,11 +121,14 @@ pub fn render(report: &CohortReport) -> String {
             for i in top.iter().take(5) {
                 let _ = writeln!(
                     out,
-                    "  {}: {} moved to implemented, {} away (p = {})",
+                    "  {}: {} moved to implemented, {} away (p {})",
                     i.item,
                     i.moved_to_implemented,
                     i.moved_from_implemented,
-                    p(i.mcnemar.p_value)
+                    match p(i.mcnemar.p_value) {
+                        small if small.starts_with('<') => small.replacen('<', "< ", 1),
+                        other => format!("= {other}"),
+                    }
                 );
             }
         }
