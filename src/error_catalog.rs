@@ -420,6 +420,12 @@ fn fhir_rows() -> Vec<Row> {
             known: p("data-collection, governance, …"),
         },
         X::RepeatedFocusCategory { path: p("QuestionnaireResponse.extension[2]"), category: p("governance") },
+        X::TooLarge {
+            path: at("item[0].extension[0].valueString"),
+            what: "the note length in characters",
+            size: 70_000,
+            limit: 65_536,
+        },
         X::InvalidCanonicalBase {
             base: p("ftp://fhir.example.org"),
             reason: "is not an absolute http:// or https:// URL",
@@ -455,10 +461,11 @@ fn fhir_rows() -> Vec<Row> {
         X::InvalidExtension { .. } => 20,
         X::UnknownFocusCategory { .. } => 21,
         X::RepeatedFocusCategory { .. } => 22,
-        X::InvalidCanonicalBase { .. } => 23,
-        X::Multiple { .. } => 24,
+        X::TooLarge { .. } => 23,
+        X::InvalidCanonicalBase { .. } => 24,
+        X::Multiple { .. } => 25,
     };
-    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 25, "FhirError");
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 26, "FhirError");
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 

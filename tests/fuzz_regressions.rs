@@ -1,16 +1,28 @@
 //! Inputs kept from fuzzing (`fuzz/`, cargo-fuzz): crashes found are added here so CI replays
 //! them, and a sample of the corpus stands guard. Every input must give a value or a typed error.
+//!
+//! `tests/fuzz-regressions/` holds inputs of `parse_validate_score` and `instrument_load`;
+//! `tests/fuzz-regressions/fhir/` those of `fhir_import` (replayed with the `fhir` feature).
 
 mod common;
 
 use health_equity_assessment::{Instrument, Registry};
 
+/// The files directly in `dir` (sub-folders hold other targets' inputs).
+fn kept_inputs(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(common::root().join(dir))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{dir} holds no inputs");
+    files
+}
+
 #[test]
 fn every_kept_fuzz_input_is_handled() {
-    let dir = common::root().join("tests/fuzz-regressions");
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    for path in kept_inputs("tests/fuzz-regressions") {
         let bytes = std::fs::read(&path).unwrap();
         match Registry::builtin().validate_slice(&bytes) {
             Ok(validated) => {
@@ -24,7 +36,21 @@ fn every_kept_fuzz_input_is_handled() {
         if let Err(e) = Instrument::from_slice(&bytes) {
             assert!(!e.problems().is_empty(), "{}", path.display());
         }
-        count += 1;
     }
-    assert!(count > 0, "tests/fuzz-regressions holds no inputs");
+}
+
+/// The invariants of `fuzz/fuzz_targets/fhir_import.rs` (see `common::check_fhir_import`).
+#[cfg(feature = "fhir")]
+#[test]
+fn every_kept_fhir_fuzz_input_is_handled() {
+    use health_equity_assessment::fhir::FhirOptions;
+
+    for path in kept_inputs("tests/fuzz-regressions/fhir") {
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let result = std::panic::catch_unwind(|| {
+            let _ = common::check_fhir_import(&text, Registry::builtin(), &FhirOptions::default());
+        });
+        assert!(result.is_ok(), "{}", path.display());
+    }
 }

@@ -851,7 +851,8 @@ fn import(
     file: Option<&str>,
     base: Option<&str>,
 ) -> Result<(), Failure> {
-    let options = fhir_options(base, kind == ImportKind::Fhir)?;
+    // FHIR text is bounded like response documents (`--max-document-bytes`).
+    let options = fhir_options(base, kind == ImportKind::Fhir)?.with_limits(input::limits());
     let text = input::read_text(path, 64 << 20)?;
     match kind {
         ImportKind::Fhir => {

@@ -248,6 +248,19 @@ pub enum FhirError {
         /// The category id.
         category: String,
     },
+    /// The text, or a part of the response, is larger than the limits of
+    /// [`FhirOptions::limits`](super::FhirOptions::limits).
+    #[error("{path}: {what} is {size}, over the limit of {limit}")]
+    TooLarge {
+        /// Where: `QuestionnaireResponse` for the whole text, or the element.
+        path: String,
+        /// What was measured (`the document size in bytes`, …).
+        what: &'static str,
+        /// The size found.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// An unusable canonical base for [`FhirOptions`](super::FhirOptions).
     #[error("canonical base {base:?} {reason}")]
     InvalidCanonicalBase {
@@ -316,6 +329,7 @@ impl FhirError {
             FhirError::InvalidExtension { .. } => "invalid_extension",
             FhirError::UnknownFocusCategory { .. } => "unknown_focus_category",
             FhirError::RepeatedFocusCategory { .. } => "repeated_focus_category",
+            FhirError::TooLarge { .. } => "too_large",
             FhirError::InvalidCanonicalBase { .. } => "invalid_canonical_base",
             FhirError::Multiple { .. } => "multiple",
         }

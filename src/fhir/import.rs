@@ -10,7 +10,7 @@ use super::export::is_fhir_id;
 use super::model::{Extension, QuestionnaireResponse, QuestionnaireResponseItem, ResponseStatus};
 use super::{FhirError, FhirOptions};
 use crate::instrument::{Category, Extensions, Instrument, Item};
-use crate::json::{clip, describe};
+use crate::json::{clip, clip_middle, describe, serde_message};
 use crate::registry::Registry;
 use crate::response::{Organization, Response};
 
@@ -21,7 +21,8 @@ const ROOT: &str = "QuestionnaireResponse";
 ///
 /// The text is checked for JSON syntax, duplicate keys and `resourceType`, read into
 /// [`QuestionnaireResponse`], then converted by [`import_parsed_questionnaire_response`] (see
-/// there for the rules). A leading byte-order mark is ignored.
+/// there for the rules). A leading byte-order mark is ignored. Text longer than
+/// [`FhirOptions::limits`]' `max_document_bytes` is refused unread.
 ///
 /// # Errors
 /// [`FhirError`]: a single problem, or [`FhirError::Multiple`] listing every problem found in
@@ -47,13 +48,20 @@ pub fn import_questionnaire_response(
     registry: &Registry,
     options: &FhirOptions,
 ) -> Result<Response, FhirError> {
+    let limit = options.limits().max_document_bytes;
+    let size = text.strip_prefix('\u{feff}').unwrap_or(text).len();
+    if size > limit {
+        return Err(FhirError::TooLarge { path: ROOT.to_owned(), what: "the document size in bytes", size, limit });
+    }
     let resource = parse_questionnaire_response(text)?;
     import_parsed_questionnaire_response(&resource, registry, options)
 }
 
 /// Parses a `QuestionnaireResponse` from JSON text without converting it: syntax, duplicate
 /// keys, `resourceType` and the shape of the elements this crate reads are checked. Unknown
-/// elements are ignored.
+/// elements are ignored. No size limit is applied: bound the text before reading it (or use
+/// [`import_questionnaire_response`], which checks [`FhirOptions::limits`]). Nesting deeper
+/// than 128 arrays and objects is a [`FhirError::Syntax`] error, never a stack overflow.
 ///
 /// # Errors
 /// [`FhirError::Syntax`], [`FhirError::DuplicateKey`] (every one found),
@@ -71,7 +79,7 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
     let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(|e| FhirError::Syntax {
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: serde_message(&e),
     })?;
     let found = match value.get("resourceType") {
         Some(serde_json::Value::String(s)) if s == ROOT => None,
@@ -90,7 +98,7 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
     serde_json::from_str(text).map_err(|e| FhirError::InvalidStructure {
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: serde_message(&e),
     })
 }
 
@@ -115,8 +123,8 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
 ///   item's options (`display` is not checked: labels may be reworded in patch versions). A
 ///   question without an answer is unanswered;
 /// - this crate's extensions (notes, focus categories, response extensions) where
-///   [`questionnaire_response`](super::questionnaire_response) writes them. Other extensions
-///   and elements are ignored.
+///   [`questionnaire_response`](super::questionnaire_response) writes them; an empty note (FHIR
+///   has no empty strings) is no note. Other extensions and elements are ignored.
 ///
 /// Refused, each naming the element path and the value: any other status; a missing,
 /// unversioned, unknown or unknown-version questionnaire; a subject that is not an
@@ -125,9 +133,11 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
 /// question with several answers, or answers that are not codings, or that have the wrong
 /// system or an unknown or missing code; answers on groups and items nested under questions or
 /// answers; any `modifierExtension`; this crate's extensions in the wrong place, repeated or
-/// with the wrong value type; unknown or repeated focus categories.
+/// with the wrong value type; unknown or repeated focus categories; a note longer, more
+/// answers or notes, or a response document larger than [`FhirOptions::limits`] allow.
 ///
-/// The response returned always passes [`Response::validate`] against its instrument.
+/// The response returned always passes [`Response::validate`] against its instrument, and
+/// exporting it again with the same options and importing that gives it back.
 ///
 /// # Errors
 /// [`FhirError`]: a single problem, or [`FhirError::Multiple`] listing every problem found in
@@ -174,7 +184,7 @@ pub fn import_parsed_questionnaire_response(
         Some(text) => match authored_date(text) {
             Ok(date) => Some(date),
             Err(reason) => {
-                problems.push(FhirError::InvalidAuthored { value: clip(text), reason });
+                problems.push(FhirError::InvalidAuthored { value: clip(text), reason: clip_middle(&reason) });
                 None
             }
         },
@@ -187,9 +197,15 @@ pub fn import_parsed_questionnaire_response(
     walk.root_extensions(&resource.extension);
     walk.items(&resource.item);
     problems.append(&mut walk.problems);
+    let max_answers = options.limits().max_answers;
+    for (what, size) in [("the number of answers", walk.answers.len()), ("the number of notes", walk.notes.len())] {
+        if size > max_answers {
+            problems.push(FhirError::TooLarge { path: format!("{ROOT}.item"), what, size, limit: max_answers });
+        }
+    }
 
-    match (organization, assessed_on, FhirError::from_problems(problems)) {
-        (Some(organization), Some(assessed_on), None) => Ok(Response {
+    let response = match (organization, assessed_on, FhirError::from_problems(problems)) {
+        (Some(organization), Some(assessed_on), None) => Response {
             instrument: instrument.reference(),
             organization,
             assessed_on,
@@ -197,11 +213,42 @@ pub fn import_parsed_questionnaire_response(
             notes: (!walk.notes.is_empty()).then_some(walk.notes),
             focus_categories: (!walk.focus.is_empty()).then_some(walk.focus),
             extensions: walk.extensions,
-        }),
-        (_, _, Some(error)) => Err(error),
+        },
+        (_, _, Some(error)) => return Err(error),
         // Every `None` above pushed a problem; never succeed without the data.
-        (_, _, None) => Err(missing_questionnaire()),
+        (_, _, None) => return Err(missing_questionnaire()),
+    };
+    // The response document must load under the same limits. It is rarely larger than the
+    // resource, but the `extensions` JSON is written anew (`1e15` becomes `1000000000000000.0`).
+    let size = json_size(&response);
+    let limit = options.limits().max_document_bytes;
+    if size > limit {
+        return Err(FhirError::TooLarge {
+            path: ROOT.to_owned(),
+            what: "the size in bytes of the response document it gives",
+            size,
+            limit,
+        });
     }
+    Ok(response)
+}
+
+/// The length of the JSON text of a response, without writing it.
+fn json_size(response: &Response) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing to a counter cannot fail, nor can serializing a response (string keys only).
+    let _ = serde_json::to_writer(&mut count, response);
+    count.0
 }
 
 fn missing_questionnaire() -> FhirError {
@@ -358,6 +405,8 @@ struct Walk<'i> {
     note_url: String,
     focus_url: String,
     extensions_url: String,
+    /// The longest note, in characters.
+    max_note_chars: usize,
     /// Code system per scale id.
     systems: BTreeMap<&'i str, String>,
     /// First path of each category group and each item, by id.
@@ -382,6 +431,7 @@ impl<'i> Walk<'i> {
             note_url: options.note_extension_url(),
             focus_url: options.focus_category_extension_url(),
             extensions_url: options.response_extensions_url(),
+            max_note_chars: options.limits().max_string_chars,
             systems,
             seen: BTreeMap::new(),
             answers: BTreeMap::new(),
@@ -433,7 +483,7 @@ impl<'i> Walk<'i> {
                     Err(e) => self.problems.push(self.invalid(
                         &path,
                         extension,
-                        format!("must hold the text of a JSON object: {e}"),
+                        clip_middle(&format!("must hold the text of a JSON object: {e}")),
                     )),
                 }
             } else if extension.url == self.note_url {
@@ -631,9 +681,19 @@ impl<'i> Walk<'i> {
                 else {
                     continue;
                 };
+                // A string has at most as many characters as bytes: count only long ones.
+                let chars = if text.len() > self.max_note_chars { text.chars().count() } else { 0 };
                 if std::mem::replace(&mut found, true) {
                     self.problems.push(self.invalid(&path, extension, "appears more than once".to_owned()));
-                } else {
+                } else if chars > self.max_note_chars {
+                    self.problems.push(FhirError::TooLarge {
+                        path: format!("{path}.valueString"),
+                        what: "the note length in characters",
+                        size: chars,
+                        limit: self.max_note_chars,
+                    });
+                } else if !text.is_empty() {
+                    // FHIR has no empty strings; an empty note is no note, as on export.
                     self.notes.insert(item.id.clone(), text.to_owned());
                 }
             } else if extension.url == self.focus_url || extension.url == self.extensions_url {

@@ -85,6 +85,7 @@ pub use model::{
     QuestionnaireResponse, QuestionnaireResponseAnswer, QuestionnaireResponseItem, Reference, ResponseStatus,
 };
 
+use crate::ResponseLimits;
 #[cfg(doc)]
 use crate::{Instrument, Response, ValidatedResponse};
 
@@ -124,11 +125,12 @@ pub const DEFAULT_CANONICAL_BASE: &str = "https://health-equity-assessment.examp
 #[non_exhaustive]
 pub struct FhirOptions {
     canonical_base: String,
+    limits: ResponseLimits,
 }
 
 impl Default for FhirOptions {
     fn default() -> Self {
-        FhirOptions { canonical_base: DEFAULT_CANONICAL_BASE.to_owned() }
+        FhirOptions { canonical_base: DEFAULT_CANONICAL_BASE.to_owned(), limits: ResponseLimits::default() }
     }
 }
 
@@ -155,7 +157,34 @@ impl FhirOptions {
         if base.contains(['|', '#', '?']) {
             return Err(invalid("contains '|', '#' or '?' (canonical URLs may not)"));
         }
-        Ok(FhirOptions { canonical_base: base.to_owned() })
+        Ok(FhirOptions { canonical_base: base.to_owned(), limits: ResponseLimits::default() })
+    }
+
+    /// Sets the limits checked when importing (default [`ResponseLimits::default`]): the size
+    /// in bytes of the `QuestionnaireResponse` text and of the response document it gives, the
+    /// number of answers and of notes, and the length of a note in characters. They are the
+    /// limits of response documents, so a response imported under some limits also loads as a
+    /// response document under them.
+    ///
+    /// ```
+    /// use health_equity_assessment::{Registry, ResponseLimits};
+    /// use health_equity_assessment::fhir::{FhirOptions, import_questionnaire_response};
+    ///
+    /// let options = FhirOptions::default().with_limits(ResponseLimits::default().with_max_document_bytes(1024));
+    /// let text = include_str!("../../examples/fhir/heoa-baseline.questionnaire-response.json");
+    /// let err = import_questionnaire_response(text, Registry::builtin(), &options).unwrap_err();
+    /// assert_eq!(err.code(), "too_large");
+    /// ```
+    #[must_use]
+    pub fn with_limits(mut self, limits: ResponseLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits checked when importing.
+    #[must_use]
+    pub fn limits(&self) -> &ResponseLimits {
+        &self.limits
     }
 
     /// The canonical base, without a trailing `/`.

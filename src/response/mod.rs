@@ -115,7 +115,7 @@ pub struct Response {
 ///     .unwrap_err();
 /// assert_eq!(err.problems()[0].code(), "too_large");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ResponseLimits {
     /// Largest document in bytes (default 4 MiB).

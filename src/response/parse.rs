@@ -87,18 +87,13 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
     match result {
         Ok(draft) => draft,
         Err(e) => Draft {
-            problems: vec![ResponseProblem::Syntax { line: e.line(), column: e.column(), message: syntax_message(&e) }],
+            problems: vec![ResponseProblem::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: crate::json::serde_message(&e),
+            }],
             ..Draft::default()
         },
-    }
-}
-
-/// serde_json appends " at line L column C"; the problem already carries both.
-fn syntax_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
     }
 }
 

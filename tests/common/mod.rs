@@ -96,3 +96,74 @@ pub fn response(id: &str, version: &str, answers: Value) -> String {
     })
     .to_string()
 }
+
+/// The longest message one FHIR import problem may have, in characters: values quoted in
+/// messages are clipped, so a 1 MB value must not give a 1 MB message.
+#[cfg(feature = "fhir")]
+pub const MAX_FHIR_MESSAGE_CHARS: usize = 1_000;
+
+/// Imports `text` as a FHIR QuestionnaireResponse and checks the invariants of the import (the
+/// same as `fuzz/fuzz_targets/fhir_import.rs`), returning the result:
+///
+/// - `parse_questionnaire_response` then `import_parsed_questionnaire_response` give the same
+///   result, and a parsed resource reads back from its own JSON unchanged;
+/// - `Ok(response)`: the response validates against the instrument it names, comes back
+///   unchanged through export and import, and loads as a response document unchanged;
+/// - `Err`: at least one problem, each with a snake_case code (never `multiple`) and a
+///   non-empty message of at most [`MAX_FHIR_MESSAGE_CHARS`].
+#[cfg(feature = "fhir")]
+pub fn check_fhir_import(
+    text: &str,
+    registry: &health_equity_assessment::Registry,
+    options: &health_equity_assessment::fhir::FhirOptions,
+) -> Result<health_equity_assessment::Response, health_equity_assessment::fhir::FhirError> {
+    use health_equity_assessment::fhir::{
+        import_parsed_questionnaire_response, import_questionnaire_response, parse_questionnaire_response,
+        questionnaire_response,
+    };
+
+    let result = import_questionnaire_response(text, registry, options);
+    let within_limit = text.strip_prefix('\u{feff}').unwrap_or(text).len() <= options.limits().max_document_bytes;
+    if within_limit {
+        match parse_questionnaire_response(text) {
+            Ok(parsed) => {
+                assert_eq!(import_parsed_questionnaire_response(&parsed, registry, options), result);
+                let written = serde_json::to_string(&parsed).unwrap();
+                assert_eq!(parse_questionnaire_response(&written).as_ref(), Ok(&parsed), "{written}");
+            }
+            Err(e) => assert_eq!(Err(e), result),
+        }
+    }
+    match &result {
+        Ok(response) => {
+            let instrument = registry.resolve(&response.instrument).expect("an imported response names an instrument");
+            let validated = response.validate(instrument).unwrap_or_else(|e| panic!("imported but invalid: {e}"));
+            let qr = serde_json::to_string(&questionnaire_response(&validated, options)).unwrap();
+            let again = import_questionnaire_response(&qr, registry, options)
+                .unwrap_or_else(|e| panic!("re-exported response does not import: {e}"));
+            assert_eq!(&again, response);
+            let json = serde_json::to_string(response).unwrap();
+            let loaded = registry
+                .validate_json(&json)
+                .unwrap_or_else(|e| panic!("imported response does not load as a response document: {e}"));
+            assert_eq!(&loaded.to_response(), response);
+        }
+        Err(e) => {
+            assert!(!e.problems().is_empty());
+            for p in e.problems() {
+                let code = p.code();
+                assert!(!code.is_empty() && code != "multiple", "{code}");
+                assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
+                let message = p.to_string();
+                let chars = message.chars().count();
+                assert!(chars > 0, "{code}: empty message");
+                assert!(
+                    chars <= MAX_FHIR_MESSAGE_CHARS,
+                    "{code}: a message of {chars} characters: {}…",
+                    message.chars().take(300).collect::<String>()
+                );
+            }
+        }
+    }
+    result
+}
