@@ -297,36 +297,12 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-/// JSON Pointers of every value in a document, parents first.
-fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    out.push(at.clone());
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                pointers(v, format!("{at}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn all_pointers(doc: &Value) -> Vec<String> {
-    let mut all = Vec::new();
-    pointers(doc, String::new(), &mut all);
-    all
-}
-
 /// A placeholder string put in a node, then replaced by raw text in the serialized document.
 const MARK: &str = "\u{1}raw-token\u{1}";
 
 fn apply(doc: &Value, m: &Mutation) -> Vec<u8> {
     let mut doc = doc.clone();
-    let all = all_pointers(&doc);
+    let all = common::pointers(&doc);
     // Not the root: replacing the whole document is what the arbitrary-JSON property does.
     let pick = |i: usize| all[1 + i % (all.len() - 1)].clone();
     match m {
@@ -480,7 +456,7 @@ fn per_path(all: usize) -> usize {
 #[test]
 fn a_wrong_type_at_every_path_is_a_typed_error_or_harmless() {
     let doc = example();
-    let all = all_pointers(&doc);
+    let all = common::pointers(&doc);
     let wrong = [json!(null), json!(true), json!(7), json!(-1.5), json!(""), json!("x"), json!([]), json!({})];
     let (mut tried, mut refused) = (0, 0);
     for (n, pointer) in all.iter().enumerate().skip(1) {
@@ -500,7 +476,7 @@ fn a_wrong_type_at_every_path_is_a_typed_error_or_harmless() {
 #[test]
 fn every_node_can_be_deleted_or_duplicated() {
     let doc = example();
-    let n = all_pointers(&doc).len() - 1;
+    let n = common::pointers(&doc).len() - 1;
     let every = per_path(2) == 2;
     for i in 0..n {
         if every || i % 2 == 0 {
@@ -784,7 +760,7 @@ fn nan_like_numbers_and_invalid_escapes_are_typed_errors() {
     ];
     for place in places {
         for (k, token) in RAW_TOKENS.iter().enumerate() {
-            let all = all_pointers(&doc);
+            let all = common::pointers(&doc);
             let i = all.iter().position(|p| p == place).unwrap() - 1;
             let text = String::from_utf8(apply(&doc, &Mutation::Raw(i, k))).unwrap();
             let result = check(&text);

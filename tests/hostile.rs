@@ -112,28 +112,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-/// JSON Pointers of every value in a document.
-fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    out.push(at.clone());
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                pointers(v, format!("{at}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
 fn apply(doc: &Value, m: &Mutation) -> Vec<u8> {
     let mut doc = doc.clone();
-    let mut all = Vec::new();
-    pointers(&doc, String::new(), &mut all);
+    let all = common::pointers(&doc);
     let pick = |i: usize| all[i % all.len()].clone();
     match m {
         Mutation::DropField(i) => {
