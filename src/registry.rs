@@ -67,7 +67,7 @@ impl Registry {
             let mut registry = Registry::new();
             for (path, text) in BUILTIN_FILES {
                 // The tests load every built-in file, so a failure here is a build defect.
-                match Instrument::from_json(text) {
+                match Instrument::from_json_for_program(text) {
                     Ok(instrument) => {
                         let _ = registry.insert(instrument);
                     }

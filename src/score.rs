@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::{CategoryRule, InstrumentRef, Level, LevelSet, OverallRule};
+use crate::instrument::{CategoryRule, InstrumentRef, Level, LevelSet, OverallRule, ScaleEntry};
 use crate::response::{DateSchema, Organization, ValidatedResponse};
 use crate::{Exact, SharedStr};
 
@@ -193,13 +193,10 @@ impl Engine {
     /// This crate.
     #[must_use]
     pub fn current() -> Self {
-        static CURRENT: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-        CURRENT
-            .get_or_init(|| Engine {
-                name: SharedStr::from(env!("CARGO_PKG_NAME")),
-                version: SharedStr::from(env!("CARGO_PKG_VERSION")),
-            })
-            .clone()
+        Engine {
+            name: SharedStr::from_static(env!("CARGO_PKG_NAME")),
+            version: SharedStr::from_static(env!("CARGO_PKG_VERSION")),
+        }
     }
 }
 
@@ -234,6 +231,9 @@ fn key_parts(key: u128) -> (usize, u32, usize) {
     (low(key >> 96), u32::try_from((key >> 64) & u128::from(u32::MAX)).unwrap_or(0), low(key & u128::from(u64::MAX)))
 }
 
+/// Stands in for a scale the index lacks, which a checked instrument never does.
+static NO_SCALE: ScaleEntry = ScaleEntry { top: 0, points: Vec::new() };
+
 pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     let instrument = response.instrument();
     let index = instrument.index();
@@ -248,7 +248,6 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     let mut open: Vec<u128> = Vec::with_capacity(index.items.len());
 
     for (k, range) in index.category_items.iter().enumerate() {
-        let mut items = Vec::with_capacity(range.len());
         let (mut points, mut max_points, mut applicable, mut answered, mut all_met) =
             (0u64, 0u64, 0usize, 0usize, true);
         let mut missing = Vec::new();
@@ -257,40 +256,49 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
             CategoryRule::Cumulative { stages } => vec![true; stages.len()],
             _ => Vec::new(),
         };
-        for global in range.clone() {
-            let (Some(entry), Some(id)) = (index.items.get(global), names.item_ids.get(global)) else { continue };
-            let Some(scale) = index.scales.get(entry.scale) else { continue };
-            let option = chosen.get(global).copied().flatten().map(usize::from);
-            let earned = option.and_then(|o| scale.points.get(o).copied().flatten());
-            let answer = option.and_then(|o| names.option_ids.get(entry.scale)?.get(o).cloned());
-            let status = match (option, earned) {
-                (None, _) => ItemStatus::Missing,
-                (Some(_), None) => ItemStatus::NotApplicable,
-                (Some(_), Some(p)) if p >= scale.top => ItemStatus::Met,
-                (Some(_), Some(_)) => ItemStatus::Unmet,
-            };
-            if option.is_some() {
-                answered += 1;
-            }
-            if status == ItemStatus::NotApplicable {
-                not_applicable.push(id.clone());
-            } else {
-                applicable += 1;
-                points += u64::from(earned.unwrap_or(0));
-                max_points += u64::from(scale.top);
-                if status != ItemStatus::Met {
-                    all_met = false;
-                    if let Some(met) = entry.stage.and_then(|s| stage_met.get_mut(s)) {
-                        *met = false;
+        // One pass over parallel slices; `collect` writes each entry in place.
+        let entries = index.items.get(range.clone()).unwrap_or_default();
+        let ids = names.item_ids.get(range.clone()).unwrap_or_default();
+        let picks = chosen.get(range.clone()).unwrap_or_default();
+        let items: Vec<ItemScore> = entries
+            .iter()
+            .zip(ids)
+            .zip(picks)
+            .zip(range.clone())
+            .map(|(((entry, id), pick), global)| {
+                let scale = index.scales.get(entry.scale).unwrap_or(&NO_SCALE);
+                let option = pick.map(usize::from);
+                let earned = option.and_then(|o| scale.points.get(o).copied().flatten());
+                let answer = option.and_then(|o| names.option_ids.get(entry.scale)?.get(o).cloned());
+                let status = match (option, earned) {
+                    (None, _) => ItemStatus::Missing,
+                    (Some(_), None) => ItemStatus::NotApplicable,
+                    (Some(_), Some(p)) if p >= scale.top => ItemStatus::Met,
+                    (Some(_), Some(_)) => ItemStatus::Unmet,
+                };
+                if option.is_some() {
+                    answered += 1;
+                }
+                if status == ItemStatus::NotApplicable {
+                    not_applicable.push(id.clone());
+                } else {
+                    applicable += 1;
+                    points += u64::from(earned.unwrap_or(0));
+                    max_points += u64::from(scale.top);
+                    if status != ItemStatus::Met {
+                        all_met = false;
+                        if let Some(met) = entry.stage.and_then(|s| stage_met.get_mut(s)) {
+                            *met = false;
+                        }
+                        open.push(open_key(k, earned.unwrap_or(0), global));
                     }
-                    open.push(open_key(k, earned.unwrap_or(0), global));
+                    if status == ItemStatus::Missing {
+                        missing.push(id.clone());
+                    }
                 }
-                if status == ItemStatus::Missing {
-                    missing.push(id.clone());
-                }
-            }
-            items.push(ItemScore { id: id.clone(), answer, points: earned, max_points: scale.top, status });
-        }
+                ItemScore { id: id.clone(), answer, points: earned, max_points: scale.top, status }
+            })
+            .collect();
         let (points, max_points) = match rule {
             CategoryRule::PercentOfMax => (points, max_points),
             CategoryRule::AllOf { points: award } => (if all_met { u64::from(*award) } else { 0 }, u64::from(*award)),
@@ -302,11 +310,11 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
         let percent = if applicable == 0 { None } else { Exact::percent(points, max_points) };
         let level = percent.as_ref().and_then(|p| level_for(category_levels, p)).map(|(i, _)| i);
         let level_name = level.and_then(|i| level_names.get(i));
-        let id = names.category_ids.get(k).cloned().unwrap_or_else(|| SharedStr::from(""));
+        let id = names.category_ids.get(k).cloned().unwrap_or_else(|| SharedStr::from_static(""));
         categories.push(CategoryScore {
             focus: focus_ids.iter().any(|f| *f == *id),
             id,
-            title: names.category_titles.get(k).cloned().unwrap_or_else(|| SharedStr::from("")),
+            title: names.category_titles.get(k).cloned().unwrap_or_else(|| SharedStr::from_static("")),
             rule: match rule {
                 CategoryRule::PercentOfMax => CategoryRuleKind::PercentOfMax,
                 CategoryRule::AllOf { .. } => CategoryRuleKind::AllOf,
@@ -337,7 +345,7 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     // packed keys as integers: rank, the answer's points (as a fraction of the item's top when
     // scales differ), instrument order.
     let mut order: Vec<usize> = (0..categories.len()).collect();
-    order.sort_by(|a, b| categories[*a].percent_exact.cmp(&categories[*b].percent_exact).then(a.cmp(b)));
+    order.sort_by(|a, b| percent_order(&categories[*a], &categories[*b]).then(a.cmp(b)));
     let mut rank = vec![0usize; categories.len()];
     for (r, k) in order.into_iter().enumerate() {
         rank[k] = r;
@@ -358,7 +366,7 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     } else {
         open.sort_unstable();
     }
-    let empty = SharedStr::from("");
+    let empty = SharedStr::from_static("");
     let opportunities = open
         .into_iter()
         .map(|key| {
@@ -386,6 +394,17 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
         overall,
         opportunities,
         engine: Engine::current(),
+    }
+}
+
+/// Orders two categories by exact percent (none first), as `percent_exact` would, but by
+/// cross-multiplying the points they are computed from: `100·p/m` vs `100·q/n` is `p·n` vs `q·m`.
+fn percent_order(a: &CategoryScore, b: &CategoryScore) -> std::cmp::Ordering {
+    match (a.percent_exact.is_some(), b.percent_exact.is_some()) {
+        (true, true) => {
+            (u128::from(a.points) * u128::from(b.max_points)).cmp(&(u128::from(b.points) * u128::from(a.max_points)))
+        }
+        (x, y) => x.cmp(&y),
     }
 }
 

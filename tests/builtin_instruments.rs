@@ -27,6 +27,18 @@ fn every_embedded_file_matches_the_file_on_disk_and_its_path() {
 }
 
 #[test]
+fn the_registry_copy_scores_exactly_like_a_copy_loaded_at_run_time() {
+    // The registry keeps its names for the whole program (no reference counts); a copy loaded
+    // with `from_json` counts references. Reports from either must be identical.
+    let text = common::read("examples/heoa-baseline.json");
+    let loaded = Instrument::from_json(BUILTIN_FILES.iter().find(|(p, _)| p.starts_with("heoa/")).unwrap().1).unwrap();
+    let from_registry = Registry::builtin().validate_json(&text).unwrap().score();
+    let from_loaded = loaded.validate_json(&text).unwrap().score();
+    assert_eq!(from_registry, from_loaded);
+    assert_eq!(serde_json::to_string(&from_registry).unwrap(), serde_json::to_string(&from_loaded).unwrap());
+}
+
+#[test]
 fn heoa_and_ihi_have_the_documented_shape() {
     let registry = Registry::builtin();
     let heoa = registry.get("heoa", &Version::new(1, 0, 0)).unwrap();

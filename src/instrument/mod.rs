@@ -135,6 +135,26 @@ pub(crate) struct Names {
     pub(crate) reference: InstrumentRef,
 }
 
+impl Names {
+    /// The same names with program-long text, so clones into reports update no counters.
+    fn leak(&self) -> Names {
+        let all = |list: &[SharedStr]| list.iter().map(SharedStr::leak).collect();
+        Names {
+            item_ids: all(&self.item_ids),
+            item_texts: all(&self.item_texts),
+            category_ids: all(&self.category_ids),
+            category_titles: all(&self.category_titles),
+            option_ids: self.option_ids.iter().map(|ids| all(ids)).collect(),
+            levels: self
+                .levels
+                .iter()
+                .map(|set| set.iter().map(|(id, label)| (id.leak(), label.leak())).collect())
+                .collect(),
+            reference: InstrumentRef::new(self.reference.id.leak(), self.reference.version.clone()),
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) struct ItemEntry {
     pub(crate) category: usize,
@@ -191,6 +211,15 @@ impl Instrument {
                 Err(InstrumentError { instrument: None, problems })
             }
         }
+    }
+
+    /// [`from_json`](Self::from_json) for an instrument kept until the program ends (the
+    /// built-in registry, made once per process): its names are leaked on purpose, so every
+    /// report that clones them skips an atomic counter update and its matching release.
+    pub(crate) fn from_json_for_program(text: &str) -> Result<Self, InstrumentError> {
+        let mut instrument = Self::from_json(text)?;
+        instrument.index.names = instrument.index.names.leak();
+        Ok(instrument)
     }
 
     /// [`from_json`](Self::from_json) on bytes: invalid UTF-8 is a

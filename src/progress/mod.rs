@@ -618,8 +618,8 @@ fn category_progress(
     follow_up: Option<&CategoryScore>,
     focus: bool,
 ) -> CategoryProgress {
-    let id = follow_up.or(baseline).map_or_else(|| SharedStr::from(""), |c| c.id.clone());
-    let title = follow_up.or(baseline).map_or_else(|| SharedStr::from(""), |c| c.title.clone());
+    let id = follow_up.or(baseline).map_or_else(|| SharedStr::from_static(""), |c| c.id.clone());
+    let title = follow_up.or(baseline).map_or_else(|| SharedStr::from_static(""), |c| c.title.clone());
     let (change, change_exact) = change_between(
         baseline.and_then(|c| c.percent_exact.as_ref()),
         follow_up.and_then(|c| c.percent_exact.as_ref()),
