@@ -244,7 +244,8 @@ mod tests {
             // `Borrow<str>` promises the same hash as the text, whatever the representation.
             assert_eq!(hash_of(other), hash_of("data-collection"));
         }
-        assert!(SharedStr::from_static("a") < SharedStr::from("b"));
+        let (a, b) = (SharedStr::from_static("a"), SharedStr::from(String::from("b")));
+        assert!(a < b);
         assert_eq!(format!("{fixed:?} {fixed}"), "\"data-collection\" data-collection");
     }
 
