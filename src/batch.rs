@@ -19,7 +19,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::Registry;
-use crate::response::{ResponseError, ResponseLimits};
+use crate::response::{ResponseError, ResponseLimits, ResponseProblem};
 use crate::score::ScoreReport;
 
 /// One output line of a batch: the report of a good input line, or the problems of a bad one.
@@ -94,6 +94,19 @@ impl ProblemRecord {
 }
 
 /// Validates and scores one input line (1-based `line`) against the registry.
+///
+/// A syntax problem names the input line, not the line within the one-line document:
+///
+/// ```
+/// use health_equity_assessment::Registry;
+/// use health_equity_assessment::batch::{BatchLine, score_line};
+///
+/// let BatchLine::Problems { problems, .. } = score_line(Registry::builtin(), 7, "{\"instrument\": oops}") else {
+///     panic!("not JSON")
+/// };
+/// assert_eq!(problems[0].code, "syntax");
+/// assert!(problems[0].message.starts_with("line 7, column 16: "), "{}", problems[0].message);
+/// ```
 #[must_use]
 pub fn score_line(registry: &Registry, line: u64, text: &str) -> BatchLine {
     score_line_with(registry, line, text, &ResponseLimits::default())
@@ -104,6 +117,15 @@ pub fn score_line(registry: &Registry, line: u64, text: &str) -> BatchLine {
 pub fn score_line_with(registry: &Registry, line: u64, text: &str, limits: &ResponseLimits) -> BatchLine {
     match registry.validate_json_with(text, limits) {
         Ok(validated) => BatchLine::Report { line, report: Box::new(validated.score()) },
-        Err(e) => BatchLine::Problems { line, problems: ProblemRecord::from_response_error(&e) },
+        Err(mut e) => {
+            for problem in &mut e.problems {
+                if let ResponseProblem::Syntax { line: within, .. } = problem {
+                    // The document is the input line, so its line 1 is input line `line`.
+                    *within =
+                        usize::try_from(line).map_or(*within, |first| first.saturating_add(within.saturating_sub(1)));
+                }
+            }
+            BatchLine::Problems { line, problems: ProblemRecord::from_response_error(&e) }
+        }
     }
 }

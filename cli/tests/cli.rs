@@ -379,6 +379,8 @@ fn score_ndjson_streams_one_line_per_input_line() {
     assert_eq!(numbers, [1, 2, 4, 5, 6], "blank line 3 is skipped");
     assert!(lines[0]["report"]["categories"].is_array());
     assert_eq!(lines[1]["problems"][0]["code"], "syntax");
+    let message = lines[1]["problems"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("line 2, column 2: "), "the input line, not the document's: {message}");
     assert!(lines[3]["report"].is_object(), "a byte-order mark is allowed");
     assert_eq!(lines[4]["problems"][0]["code"], "invalid_value");
     assert!(stderr(&o).contains("3 line(s) scored, 2 failed"), "{}", stderr(&o));
