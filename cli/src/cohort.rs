@@ -138,9 +138,7 @@ impl Loader<'_> {
                         format!("line of {bytes} bytes is over the limit of {}; skipped", input::max_bytes()),
                     );
                 }
-                Line::NotUtf8(offset) => {
-                    self.reject(source, format!("not UTF-8 text (invalid byte at offset {offset})"))
-                }
+                Line::NotUtf8(offset) => self.reject(source, crate::input::not_utf8(offset)),
             }
         }
         Ok(())

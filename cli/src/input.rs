@@ -56,14 +56,37 @@ pub enum InputError {
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (InputError::Io { path, .. } | InputError::TooLarge { path, .. } | InputError::NotUtf8 { path, .. }) = self;
+        write!(f, "{path}: {}", self.reason())
+    }
+}
+
+/// The message for invalid UTF-8, worded as the library's `not_utf8` problem.
+#[must_use]
+pub fn not_utf8(offset: usize) -> String {
+    format!("not UTF-8 text: invalid byte at offset {offset}")
+}
+
+impl InputError {
+    /// What went wrong, without the path.
+    #[must_use]
+    pub fn reason(&self) -> String {
         match self {
-            InputError::Io { path, source } => write!(f, "{path}: cannot read: {source}"),
-            InputError::TooLarge { path, limit } => {
-                write!(f, "{path}: larger than the limit of {limit} bytes; not read")
-            }
-            InputError::NotUtf8 { path, offset } => {
-                write!(f, "{path}: not UTF-8 text (invalid byte at offset {offset})")
-            }
+            InputError::Io { source, .. } => format!("cannot read: {source}"),
+            InputError::TooLarge { limit, .. } => format!("larger than the limit of {limit} bytes; not read"),
+            InputError::NotUtf8 { offset, .. } => not_utf8(*offset),
+        }
+    }
+
+    /// The problem code, as in the library's `ResponseProblem::code`, when the input was read
+    /// but is not an acceptable document (too large, not UTF-8); `None` when it could not be
+    /// read at all.
+    #[must_use]
+    pub fn document_problem_code(&self) -> Option<&'static str> {
+        match self {
+            InputError::Io { .. } => None,
+            InputError::TooLarge { .. } => Some("too_large"),
+            InputError::NotUtf8 { .. } => Some("not_utf8"),
         }
     }
 }

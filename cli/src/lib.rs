@@ -360,7 +360,12 @@ enum Failure {
 
 impl From<input::InputError> for Failure {
     fn from(e: input::InputError) -> Self {
-        Failure::Usage(e.to_string())
+        // A file that was read but is too large or not UTF-8 is a bad document (exit 1); one
+        // that cannot be read at all is a usage problem (exit 2).
+        match e.document_problem_code() {
+            Some(_) => Failure::Invalid(vec![e.to_string()]),
+            None => Failure::Usage(e.to_string()),
+        }
     }
 }
 
@@ -664,7 +669,31 @@ struct ProblemJson {
 }
 
 fn validate(path: &str, instrument_file: Option<&str>, format: ListFormat) -> Result<(), Failure> {
-    with_validated(path, instrument_file, |result| match (format, result) {
+    let custom = load_instrument_file(instrument_file)?;
+    let text = match input::read_text(path, input::max_bytes()) {
+        Ok(text) => text,
+        // A service reading `--format json` gets a result for every document it sent.
+        Err(e) if format == ListFormat::Json && e.document_problem_code().is_some() => {
+            let problem = ProblemJson {
+                code: e.document_problem_code().unwrap_or_default(),
+                pointer: (e.document_problem_code() == Some("too_large")).then(String::new),
+                message: e.reason(),
+            };
+            emit_json(&ValidationResult {
+                valid: false,
+                instrument: None,
+                unanswered: Vec::new(),
+                problems: vec![problem],
+            })?;
+            return Err(Failure::Invalid(Vec::new()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = match &custom {
+        Some(instrument) => instrument.validate_json_with(&text, &input::limits()),
+        None => Registry::builtin().validate_json_with(&text, &input::limits()),
+    };
+    match (format, result) {
         (ListFormat::Text, Ok(v)) => {
             let missing: Vec<&str> = v.missing().map(|i| i.id.as_str()).collect();
             let total = v.instrument().item_count();
@@ -708,7 +737,7 @@ fn validate(path: &str, instrument_file: Option<&str>, format: ListFormat) -> Re
             emit_json(&ValidationResult { valid, instrument, unanswered, problems })?;
             if valid { Ok(()) } else { Err(Failure::Invalid(Vec::new())) }
         }
-    })
+    }
 }
 
 fn score(path: &str, instrument_file: Option<&str>, format: ReportFormat) -> Result<(), Failure> {
@@ -1019,9 +1048,7 @@ fn score_ndjson(path: &str, instrument_file: Option<&str>) -> Result<(), Failure
                 "too_large",
                 format!("line of {bytes} bytes is over the limit of {}; skipped", limits.max_document_bytes),
             ),
-            input::Line::NotUtf8(offset) => {
-                BatchLine::unreadable(number, "not_utf8", format!("not UTF-8 text (invalid byte at offset {offset})"))
-            }
+            input::Line::NotUtf8(offset) => BatchLine::unreadable(number, "not_utf8", input::not_utf8(offset)),
         };
         if result.is_report() {
             scored += 1;

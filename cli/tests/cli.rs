@@ -369,6 +369,31 @@ fn the_cohort_report_schema_is_printed() {
 }
 
 #[test]
+fn validate_json_reports_documents_refused_before_parsing() {
+    let o = run(&["--max-document-bytes", "100", "validate", BASE, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["problems"][0]["code"], "too_large");
+    assert_eq!(result["problems"][0]["pointer"], "");
+    assert_eq!(result["problems"][0]["message"], "larger than the limit of 100 bytes; not read");
+
+    let o = run_stdin(&["validate", "-", "--format", "json"], b"{\"instrument\": \"\xff\"}");
+    assert_eq!(o.status.code(), Some(1));
+    let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(result["problems"][0]["code"], "not_utf8");
+    assert_eq!(result["problems"][0]["message"], "not UTF-8 text: invalid byte at offset 16");
+    let o = run_stdin(&["validate", "-"], b"\xff");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("<stdin>: not UTF-8 text: invalid byte at offset 0"), "{}", stderr(&o));
+
+    // A file that cannot be read at all is still a usage problem, with nothing on stdout.
+    let o = run(&["validate", "no-such-file.json", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
 fn score_ndjson_streams_one_line_per_input_line() {
     let good = std::fs::read_to_string(root().join(BASE)).unwrap().replace('\n', " ");
     let input = format!("{good}\n{{broken\n\n{good}\n\u{feff}{good}\n[1]\n");
@@ -391,7 +416,7 @@ fn score_ndjson_streams_one_line_per_input_line() {
     let line: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(line["problems"][0]["code"], "too_large");
     let o = run(&["--max-document-bytes", "100", "score", BASE]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1), "a document over the limit is a bad document");
     assert!(stderr(&o).contains("larger than the limit of 100 bytes"), "{}", stderr(&o));
     let o = run(&["score", "--ndjson", "--format", "text", BASE]);
     assert_eq!(o.status.code(), Some(2), "--ndjson writes JSON only");
