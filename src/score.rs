@@ -232,7 +232,7 @@ fn key_parts(key: u128) -> (usize, u32, usize) {
 }
 
 /// Stands in for a scale the index lacks, which a checked instrument never does.
-static NO_SCALE: ScaleEntry = ScaleEntry { top: 0, points: Vec::new() };
+static NO_SCALE: ScaleEntry = ScaleEntry { top: 0, points: Vec::new(), prefixes: Vec::new() };
 
 pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     let instrument = response.instrument();
@@ -408,6 +408,25 @@ fn percent_order(a: &CategoryScore, b: &CategoryScore) -> std::cmp::Ordering {
     }
 }
 
+/// The mean of `100·p/m` over `count` categories as one fraction over the product of the `m`,
+/// reduced once: `None` when `count` is zero or the integers overflow (the caller then sums
+/// the rational percents one by one, which never overflows).
+fn mean_of_percents(parts: impl Iterator<Item = (u64, u64)>, count: usize) -> Option<Exact> {
+    if count == 0 {
+        return None;
+    }
+    let (mut numerator, mut denominator) = (0u128, 1u128);
+    for (points, max_points) in parts {
+        // n/d + p/m = (n·m + p·d) / (d·m)
+        let m = u128::from(max_points);
+        numerator = numerator.checked_mul(m)?.checked_add(u128::from(points).checked_mul(denominator)?)?;
+        denominator = denominator.checked_mul(m)?;
+    }
+    let numerator = i128::try_from(numerator.checked_mul(100)?).ok()?;
+    let denominator = i128::try_from(denominator.checked_mul(u128::try_from(count).ok()?)?).ok()?;
+    Exact::new(numerator, denominator)
+}
+
 fn overall(
     rule: OverallRule,
     levels: &LevelSet,
@@ -419,10 +438,11 @@ fn overall(
     let points = scored().map(|c| c.points).sum();
     let max_points = scored().map(|c| c.max_points).sum();
     let percent = match rule {
-        OverallRule::MeanOfCategoryPercents => {
-            let sum: Exact = scored().filter_map(|c| c.percent_exact.as_ref()).sum();
-            sum.div_int(count as u64)
-        }
+        OverallRule::MeanOfCategoryPercents => mean_of_percents(scored().map(|c| (c.points, c.max_points)), count)
+            .or_else(|| {
+                let sum: Exact = scored().filter_map(|c| c.percent_exact.as_ref()).sum();
+                sum.div_int(count as u64)
+            }),
         OverallRule::SumOfCategoryPoints if count == 0 => None,
         OverallRule::SumOfCategoryPoints => Exact::percent(points, max_points),
     };
@@ -449,5 +469,42 @@ impl ScoreReport {
     #[must_use]
     pub fn category(&self, id: &str) -> Option<&CategoryScore> {
         self.categories.iter().find(|c| c.id == *id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::mean_of_percents;
+    use crate::Exact;
+
+    proptest! {
+        /// The one-fraction mean equals the rational mean of the percents, whenever it does not
+        /// overflow (and it must not for instrument-sized inputs).
+        #[test]
+        fn one_fraction_mean_is_the_rational_mean(
+            parts in prop::collection::vec((0u64..=60, 1u64..=60), 1..=12),
+            huge in prop::collection::vec((0u64..=u64::MAX / 2, 1u64..=u64::MAX), 0..=3),
+        ) {
+            let parts: Vec<(u64, u64)> = parts.into_iter().map(|(p, m)| (p.min(m), m)).collect();
+            let rational = |parts: &[(u64, u64)]| {
+                let sum: Exact = parts.iter().filter_map(|&(p, m)| Exact::percent(p, m)).sum();
+                sum.div_int(parts.len() as u64)
+            };
+            let fast = mean_of_percents(parts.iter().copied(), parts.len());
+            prop_assert!(fast.is_some(), "instrument-sized categories overflowed");
+            prop_assert_eq!(fast, rational(&parts));
+            let mut all = parts.clone();
+            all.extend(huge);
+            if let Some(fast) = mean_of_percents(all.iter().copied(), all.len()) {
+                prop_assert_eq!(Some(fast), rational(&all));
+            }
+        }
+    }
+
+    #[test]
+    fn no_categories_have_no_mean() {
+        assert_eq!(mean_of_percents(std::iter::empty(), 0), None);
     }
 }

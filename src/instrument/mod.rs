@@ -170,6 +170,32 @@ pub(crate) struct ScaleEntry {
     pub(crate) top: u32,
     /// `None` for excluded options.
     pub(crate) points: Vec<Option<u32>>,
+    /// Prefix of each option id, for matching answers.
+    pub(crate) prefixes: Vec<IdPrefix>,
+}
+
+/// The length and first eight bytes of an id. Matching an answer against a scale compares
+/// these integers, so only a likely match is compared byte by byte (and none when the id is at
+/// most eight bytes, which the prefix then holds whole).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdPrefix {
+    len: usize,
+    head: u64,
+}
+
+impl IdPrefix {
+    pub(crate) fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut head = [0u8; 8];
+        let n = bytes.len().min(8);
+        head[..n].copy_from_slice(&bytes[..n]);
+        IdPrefix { len: bytes.len(), head: u64::from_le_bytes(head) }
+    }
+
+    /// Whether the prefix is the whole id.
+    fn is_whole(self) -> bool {
+        self.len <= 8
+    }
 }
 
 impl Instrument {
@@ -380,8 +406,10 @@ impl Instrument {
 
     /// The option index of `option` in the scale of item `item` (global index).
     pub(crate) fn option_index(&self, item: usize, option: &str) -> Option<usize> {
-        let scale = self.spec.scales.get(self.index.items.get(item)?.scale)?;
-        scale.options.iter().position(|o| o.id == option)
+        let at = self.index.items.get(item)?.scale;
+        let (options, prefixes) = (&self.spec.scales.get(at)?.options, &self.index.scales.get(at)?.prefixes);
+        let wanted = IdPrefix::of(option);
+        prefixes.iter().zip(options).position(|(p, o)| *p == wanted && (wanted.is_whole() || o.id == option))
     }
 }
 
@@ -416,7 +444,8 @@ impl Index {
             .map(|s| {
                 let points: Vec<Option<u32>> =
                     s.options.iter().map(|o| if o.excluded { None } else { o.points }).collect();
-                Some(ScaleEntry { top: points.iter().flatten().copied().max()?, points })
+                let prefixes = s.options.iter().map(|o| IdPrefix::of(&o.id)).collect();
+                Some(ScaleEntry { top: points.iter().flatten().copied().max()?, points, prefixes })
             })
             .collect::<Option<Vec<_>>>()?;
         let set = |id: &str| spec.scoring.level_sets.iter().position(|s| s.id == id);

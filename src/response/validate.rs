@@ -224,15 +224,15 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
 
     if let Some(focus) = &draft.focus_categories {
         for (i, category) in focus.iter().enumerate() {
-            let pointer = push_index("/focus_categories", i);
+            let pointer = || push_index("/focus_categories", i);
             if instrument.category_index(category).is_none() {
                 problems.push(ResponseProblem::UnknownFocusCategory {
-                    pointer,
+                    pointer: pointer(),
                     category: clip(category),
                     known: instrument.categories().iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "),
                 });
             } else if focus[..i].contains(category) {
-                problems.push(ResponseProblem::DuplicateFocusCategory { pointer, category: clip(category) });
+                problems.push(ResponseProblem::DuplicateFocusCategory { pointer: pointer(), category: clip(category) });
             }
         }
     }
