@@ -69,6 +69,28 @@ mod end_to_end {
             .counter(divan::counter::BytesCount::of_str(BASELINE))
             .bench(|| Registry::builtin().validate_json(divan::black_box(BASELINE)).unwrap().score());
     }
+
+    /// The two above with freeing the result timed too (divan drops returned values outside
+    /// the timing); a `Value` is many small allocations, a report fewer.
+    mod freeing_included {
+        use super::*;
+
+        #[divan::bench]
+        fn parse_value(bencher: divan::Bencher) {
+            bencher.counter(divan::counter::BytesCount::of_str(BASELINE)).bench(|| {
+                drop(divan::black_box(
+                    serde_json::from_slice::<serde_json::Value>(divan::black_box(BASELINE.as_bytes())).unwrap(),
+                ))
+            });
+        }
+
+        #[divan::bench]
+        fn validate_json_and_score(bencher: divan::Bencher) {
+            bencher.counter(divan::counter::BytesCount::of_str(BASELINE)).bench(|| {
+                drop(divan::black_box(Registry::builtin().validate_json(divan::black_box(BASELINE)).unwrap().score()))
+            });
+        }
+    }
 }
 
 /// (3) Comparing two scored assessments.
