@@ -507,8 +507,9 @@ pub(crate) fn catalogue() -> String {
          that names the instrument, category, item, file or JSON Pointer and the bad value. Codes\n\
          never change meaning; new codes may be added. This file is generated from the types by\n\
          `cargo test` (`src/error_catalog.rs`), so it lists every code with a real example.\n\n\
-         The command line adds exit statuses: 0 success, 1 invalid input, 2 usage (bad arguments,\n\
-         unreadable files).\n\n",
+         The command line adds exit statuses: 0 success, 1 invalid input (including an input file\n\
+         that is not UTF-8 or over its size limit), 2 usage (bad arguments, files that cannot be\n\
+         opened or read).\n\n",
     );
     table(
         &mut out,

@@ -119,6 +119,13 @@ impl serde::de::Visitor<'_> for SharedStrVisitor {
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SharedStr, E> {
         Ok(SharedStr::from(text))
     }
+
+    // Formats such as CBOR or MessagePack may hand text over as bytes, as `Arc<str>` accepts.
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<SharedStr, E> {
+        std::str::from_utf8(bytes)
+            .map(SharedStr::from)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(bytes), &self))
+    }
 }
 
 impl Deref for SharedStr {
@@ -259,5 +266,15 @@ mod tests {
         let escaped: SharedStr = serde_json::from_str(r#""tab\there \u00e9""#).unwrap();
         assert_eq!(escaped, "tab\there é");
         assert!(serde_json::from_str::<SharedStr>("42").unwrap_err().to_string().contains("a string"));
+    }
+
+    #[test]
+    fn utf8_bytes_deserialize_as_text() {
+        use serde::Deserialize;
+        use serde::de::value::{BytesDeserializer, Error};
+
+        let text = SharedStr::deserialize(BytesDeserializer::<Error>::new("équité".as_bytes())).unwrap();
+        assert_eq!(text, "équité");
+        assert!(SharedStr::deserialize(BytesDeserializer::<Error>::new(b"\xff")).is_err());
     }
 }
