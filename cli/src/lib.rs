@@ -645,11 +645,23 @@ fn with_validated<T>(
     instrument_file: Option<&str>,
     then: impl FnOnce(Result<ValidatedResponse<'_>, ResponseError>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
+    read_and_validate(path, instrument_file, |read| then(read?))
+}
+
+/// [`with_validated`], handing a document that could not be read to `then` as well.
+fn read_and_validate<T>(
+    path: &str,
+    instrument_file: Option<&str>,
+    then: impl FnOnce(Result<Result<ValidatedResponse<'_>, ResponseError>, input::InputError>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let custom = load_instrument_file(instrument_file)?;
-    let text = input::read_text(path, input::max_bytes())?;
+    let text = match input::read_text(path, input::max_bytes()) {
+        Ok(text) => text,
+        Err(e) => return then(Err(e)),
+    };
     match &custom {
-        Some(instrument) => then(instrument.validate_json_with(&text, &input::limits())),
-        None => then(Registry::builtin().validate_json_with(&text, &input::limits())),
+        Some(instrument) => then(Ok(instrument.validate_json_with(&text, &input::limits()))),
+        None => then(Ok(Registry::builtin().validate_json_with(&text, &input::limits()))),
     }
 }
 
@@ -669,30 +681,30 @@ struct ProblemJson {
 }
 
 fn validate(path: &str, instrument_file: Option<&str>, format: ListFormat) -> Result<(), Failure> {
-    let custom = load_instrument_file(instrument_file)?;
-    let text = match input::read_text(path, input::max_bytes()) {
-        Ok(text) => text,
-        // A service reading `--format json` gets a result for every document it sent.
-        Err(e) if format == ListFormat::Json && e.document_problem_code().is_some() => {
-            let problem = ProblemJson {
-                code: e.document_problem_code().unwrap_or_default(),
-                pointer: (e.document_problem_code() == Some("too_large")).then(String::new),
-                message: e.reason(),
-            };
-            emit_json(&ValidationResult {
-                valid: false,
-                instrument: None,
-                unanswered: Vec::new(),
-                problems: vec![problem],
-            })?;
-            return Err(Failure::Invalid(Vec::new()));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let result = match &custom {
-        Some(instrument) => instrument.validate_json_with(&text, &input::limits()),
-        None => Registry::builtin().validate_json_with(&text, &input::limits()),
-    };
+    read_and_validate(path, instrument_file, |read| {
+        let result = match read {
+            Ok(result) => result,
+            Err(e) => match (format, e.document_problem_code()) {
+                // A service reading `--format json` gets a result for every document it sent.
+                (ListFormat::Json, Some(code)) => {
+                    let pointer = (code == "too_large").then(String::new);
+                    let problem = ProblemJson { code, pointer, message: e.reason() };
+                    let problems = vec![problem];
+                    emit_json(&ValidationResult { valid: false, instrument: None, unanswered: Vec::new(), problems })?;
+                    return Err(Failure::Invalid(Vec::new()));
+                }
+                _ => return Err(e.into()),
+            },
+        };
+        report_validation(path, format, result)
+    })
+}
+
+fn report_validation(
+    path: &str,
+    format: ListFormat,
+    result: Result<ValidatedResponse<'_>, ResponseError>,
+) -> Result<(), Failure> {
     match (format, result) {
         (ListFormat::Text, Ok(v)) => {
             let missing: Vec<&str> = v.missing().map(|i| i.id.as_str()).collect();
