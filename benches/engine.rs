@@ -111,7 +111,7 @@ fn cohort(n: usize) -> &'static Cohort {
         return c;
     }
     let mut cohort = Cohort::new();
-    for (i, response) in generate(heoa(), &SyntheticCohort::new(n, 2026)).iter().enumerate() {
+    for (i, response) in generate(heoa(), &SyntheticCohort::new(n, 2026)).enumerate() {
         let report: ScoreReport = response.validate(heoa()).unwrap().score();
         cohort.add(format!("synthetic:{i}"), report);
     }
@@ -132,7 +132,7 @@ fn cohort_analyze(bencher: divan::Bencher, organizations: usize) {
 #[divan::bench(sample_count = 20)]
 fn ndjson_batch(bencher: divan::Bencher) {
     let lines: Vec<String> =
-        generate(heoa(), &SyntheticCohort::new(500, 9)).iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+        generate(heoa(), &SyntheticCohort::new(500, 9)).map(|r| serde_json::to_string(&r).unwrap()).collect();
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
     let mut out = Vec::with_capacity(64 << 20);
     bencher.counter(divan::counter::BytesCount::new(bytes)).bench_local(|| {

@@ -15,12 +15,12 @@
 //! let report = registry.validate_json(include_str!("../examples/heoa-follow-up.json"))?.score();
 //! let hche = registry.latest("cms-hche").unwrap();
 //! let crosswalk = Crosswalks::builtin().find(&report.instrument, "cms-hche").unwrap();
-//! let prefill = crosswalk.apply(&report, hche);
+//! let prefill = crosswalk.apply(&report, hche)?;
 //! let structured = prefill.items.iter().find(|i| i.item == "data-collection.structured-ehr").unwrap();
 //! assert_eq!(structured.status, EvidenceStatus::Supported);
 //! let plan_review = prefill.items.iter().find(|i| i.item == "leadership-engagement.annual-plan-review").unwrap();
 //! assert_eq!(plan_review.status, EvidenceStatus::NoEvidence);
-//! # Ok::<(), health_equity_assessment::ResponseError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::HashMap;
@@ -133,6 +133,24 @@ pub enum CrosswalkError {
         /// The instrument checked against.
         instrument: String,
     },
+    /// The file, a list in it, or the pre-fill it would make is larger than the limit.
+    #[error("crosswalk: {what} is {size}, over the limit of {limit}")]
+    TooLarge {
+        /// What was measured.
+        what: &'static str,
+        /// The size found.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A key appears twice in one object.
+    #[error("crosswalk: {}: key {key:?} appears more than once", crate::json::at(.pointer))]
+    DuplicateKey {
+        /// The object holding the key.
+        pointer: String,
+        /// The key.
+        key: String,
+    },
     /// An `official` row without a source.
     #[error("crosswalk {crosswalk}: /rows/{row}: an official row needs a \"source\"")]
     MissingSource {
@@ -152,6 +170,8 @@ impl CrosswalkError {
             CrosswalkError::FormatTooNew { .. } => "format_too_new",
             CrosswalkError::UnknownId { .. } => "unknown_crosswalk_id",
             CrosswalkError::MissingSource { .. } => "missing_source",
+            CrosswalkError::TooLarge { .. } => "too_large",
+            CrosswalkError::DuplicateKey { .. } => "duplicate_key",
         }
     }
 }
@@ -159,19 +179,52 @@ impl CrosswalkError {
 impl Crosswalk {
     /// Parses a crosswalk file. Ids are checked against instruments by [`check`](Self::check).
     ///
+    /// A crosswalk file has the size limits of an instrument file: at most
+    /// [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES) of text, 100,000 rows, and 1,000 ids in a row.
+    ///
     /// # Errors
-    /// [`CrosswalkError`] for invalid JSON or shape (with line and column), or a newer format.
+    /// [`CrosswalkError`] for invalid JSON or shape (with line and column), a duplicate key, a
+    /// newer format, or a file or list over its limit.
     pub fn from_json(text: &str) -> Result<Self, CrosswalkError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let crosswalk: Crosswalk = serde_json::from_str(text).map_err(|e| CrosswalkError::Invalid {
+        if text.len() > crate::MAX_FILE_BYTES {
+            return Err(CrosswalkError::TooLarge {
+                what: "the file size in bytes",
+                size: text.len(),
+                limit: crate::MAX_FILE_BYTES,
+            });
+        }
+        let invalid = |e: serde_json::Error| CrosswalkError::Invalid {
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
-        })?;
+            message: crate::json::serde_message(&e),
+        };
+        let (_, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(invalid)?;
+        if let Some((pointer, key)) = duplicates.into_iter().next() {
+            return Err(CrosswalkError::DuplicateKey { pointer, key });
+        }
+        let crosswalk: Crosswalk = serde_json::from_str(text).map_err(invalid)?;
         if crosswalk.format_version > CROSSWALK_FORMAT_VERSION {
             return Err(CrosswalkError::FormatTooNew {
                 found: crosswalk.format_version,
                 supported: CROSSWALK_FORMAT_VERSION,
+            });
+        }
+        let rows = crosswalk.rows.len();
+        if rows > crate::instrument::limits::TOTAL_ITEMS {
+            return Err(CrosswalkError::TooLarge {
+                what: "the number of rows",
+                size: rows,
+                limit: crate::instrument::limits::TOTAL_ITEMS,
+            });
+        }
+        if let Some(longest) = crosswalk.rows.iter().map(|r| r.from.len()).max()
+            && longest > crate::instrument::limits::LIST
+        {
+            return Err(CrosswalkError::TooLarge {
+                what: "the number of ids in a row",
+                size: longest,
+                limit: crate::instrument::limits::LIST,
             });
         }
         Ok(crosswalk)
@@ -240,44 +293,77 @@ impl Crosswalk {
     }
 
     /// The pre-fill of `target` from a scored response to the `from` instrument.
-    #[must_use]
-    pub fn apply(&self, report: &ScoreReport, target: &Instrument) -> Prefill {
-        // Item statuses and answers of the response, by item id and by category id.
-        let mut items: HashMap<&str, (&SharedStr, Option<&SharedStr>, ItemStatus)> = HashMap::new();
-        let mut categories: HashMap<&str, Vec<&str>> = HashMap::new();
+    ///
+    /// Each evidence entry names its row in [`Prefill::rows`], where the row's rationale is
+    /// written once. Rows are found by target id, so the work is proportional to the evidence
+    /// produced, which is at most [`MAX_EVIDENCE`] entries.
+    ///
+    /// # Errors
+    /// [`CrosswalkError::TooLarge`] when the pre-fill would hold more than [`MAX_EVIDENCE`]
+    /// evidence entries (rows that map large categories onto large categories).
+    pub fn apply(&self, report: &ScoreReport, target: &Instrument) -> Result<Prefill, CrosswalkError> {
+        // Item statuses, answers and points of the response, by item id; items by category.
+        let mut items: HashMap<&str, (Option<&SharedStr>, ItemStatus, Option<u32>)> = HashMap::new();
+        let mut categories: HashMap<&str, Vec<&SharedStr>> = HashMap::new();
         for c in &report.categories {
             for i in &c.items {
-                items.insert(i.id.as_str(), (&c.id, i.answer.as_ref(), i.status));
-                categories.entry(c.id.as_str()).or_default().push(i.id.as_str());
+                items.insert(i.id.as_str(), (i.answer.as_ref(), i.status, i.points));
+                categories.entry(c.id.as_str()).or_default().push(&i.id);
             }
+        }
+        let mut by_target: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, row) in self.rows.iter().enumerate() {
+            by_target.entry(row.to.as_str()).or_default().push(k);
+        }
+        // Evidence entries a row expands to: a category stands for all its items.
+        let expanded: Vec<usize> = self
+            .rows
+            .iter()
+            .map(|r| r.from.iter().map(|id| categories.get(id.as_str()).map_or(1, Vec::len)).sum())
+            .collect();
+        let none: Vec<usize> = Vec::new();
+        let rows_for = |category: &str, item: &str| {
+            let direct = by_target.get(item).unwrap_or(&none);
+            let whole = by_target.get(category).unwrap_or(&none);
+            // Row order, as written in the file.
+            let mut rows: Vec<usize> = direct.iter().chain(whole).copied().collect();
+            rows.sort_unstable();
+            rows.dedup();
+            rows
+        };
+        let total: usize = target
+            .items()
+            .map(|(c, i)| rows_for(&c.id, &i.id).iter().map(|&k| expanded.get(k).copied().unwrap_or(0)).sum::<usize>())
+            .fold(0usize, usize::saturating_add);
+        if total > MAX_EVIDENCE {
+            return Err(CrosswalkError::TooLarge {
+                what: "the number of evidence entries in the pre-fill",
+                size: total,
+                limit: MAX_EVIDENCE,
+            });
         }
         let mut out = Vec::new();
         for (category, item) in target.items() {
-            let rows = self.rows.iter().filter(|r| r.to == item.id || r.to == category.id);
             let mut evidence = Vec::new();
-            for row in rows {
+            for k in rows_for(&category.id, &item.id) {
+                let Some(row) = self.rows.get(k) else { continue };
                 for id in &row.from {
-                    let ids: Vec<&str> = match categories.get(id.as_str()) {
-                        Some(members) => members.clone(),
-                        None => vec![id.as_str()],
+                    let ids: Vec<SharedStr> = match categories.get(id.as_str()) {
+                        Some(members) => members.iter().map(|m| (*m).clone()).collect(),
+                        None => vec![SharedStr::from(id.as_str())],
                     };
                     for source in ids {
                         let (answer, status) =
-                            items.get(source).map_or((None, None), |(_, a, s)| (a.cloned(), Some(*s)));
-                        evidence.push(Evidence {
-                            item: SharedStr::from(source),
-                            answer,
-                            status,
-                            basis: row.basis,
-                            rationale: row.rationale.clone(),
-                        });
+                            items.get(source.as_str()).map_or((None, None), |(a, s, _)| (a.cloned(), Some(*s)));
+                        evidence.push(Evidence { item: source, answer, status, basis: row.basis, row: k });
                     }
                 }
             }
             let met = evidence.iter().filter(|e| e.status == Some(ItemStatus::Met)).count();
             let progress = evidence.iter().any(|e| {
                 e.status == Some(ItemStatus::Met)
-                    || (e.status == Some(ItemStatus::Unmet) && report_points(report, &e.item).is_some_and(|p| p > 0))
+                    || (e.status == Some(ItemStatus::Unmet)
+                        && items.get(e.item.as_str()).and_then(|(_, _, p)| *p).is_some_and(|p| p > 0))
             });
             let applicable = evidence.iter().filter(|e| e.status != Some(ItemStatus::NotApplicable)).count();
             let status = if applicable > 0 && met == applicable {
@@ -301,7 +387,7 @@ impl Crosswalk {
             });
         }
         let count = |s| out.iter().filter(|i| i.status == s).count();
-        Prefill {
+        Ok(Prefill {
             notice: "A pre-fill from another instrument's answers, to start a review: never a claim of attestation. \
                      Confirm every item against the target instrument's own requirements."
                 .to_owned(),
@@ -312,15 +398,15 @@ impl Crosswalk {
             supported: count(EvidenceStatus::Supported),
             partial: count(EvidenceStatus::Partial),
             no_evidence: count(EvidenceStatus::NoEvidence),
+            rows: self.rows.clone(),
             items: out,
             engine: Engine::current(),
-        }
+        })
     }
 }
 
-fn report_points(report: &ScoreReport, item: &str) -> Option<u32> {
-    report.categories.iter().flat_map(|c| &c.items).find(|i| i.id == *item).and_then(|i| i.points)
-}
+/// The most evidence entries a pre-fill holds (see [`Crosswalk::apply`]).
+pub const MAX_EVIDENCE: usize = 1_000_000;
 
 /// How much evidence a target item has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -347,8 +433,9 @@ pub struct Evidence {
     pub status: Option<ItemStatus>,
     /// The row's basis.
     pub basis: Basis,
-    /// The row's rationale.
-    pub rationale: String,
+    /// The row that gives this evidence: an index into the pre-fill's `rows`, where its
+    /// rationale is written once.
+    pub row: usize,
 }
 
 /// The pre-fill of one target item.
@@ -393,6 +480,8 @@ pub struct Prefill {
     pub partial: usize,
     /// Target items without evidence.
     pub no_evidence: usize,
+    /// The crosswalk rows, in the direction applied; evidence entries refer to them by index.
+    pub rows: Vec<CrosswalkRow>,
     /// Every target item, in the target's order.
     pub items: Vec<PrefillItem>,
     /// The software that produced it.

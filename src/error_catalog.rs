@@ -89,6 +89,7 @@ fn instrument_rows() -> Vec<Row> {
             reason: p("unknown stage \"two\" (stages: one)"),
         },
         I::TooMany { pointer: p("/categories/0/items"), what: "the item list", count: 10_001, limit: 10_000 },
+        I::ZeroTopPoints { pointer: p("/scales/0/options"), scale: p("imp") },
     ];
     // Adding a variant breaks this match until an example is added above.
     let ordinal = |e: &I| match e {
@@ -115,8 +116,9 @@ fn instrument_rows() -> Vec<Row> {
         I::UnknownLevelSet { .. } => 20,
         I::Stage { .. } => 21,
         I::TooMany { .. } => 22,
+        I::ZeroTopPoints { .. } => 23,
     };
-    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 23, "InstrumentProblem");
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 24, "InstrumentProblem");
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 
@@ -240,6 +242,7 @@ fn item_map_rows() -> Vec<Row> {
             first: p("/items/0/from"),
         },
         M::TooFew { pointer: p("/items/1/from"), change: "merged", count: 1 },
+        M::TooLarge { what: "the number of category renames", size: 1_001, limit: 1_000 },
     ];
     let ordinal = |e: &M| match e {
         M::Invalid { .. } => 0,
@@ -248,8 +251,9 @@ fn item_map_rows() -> Vec<Row> {
         M::InvalidId { .. } => 3,
         M::MappedTwice { .. } => 4,
         M::TooFew { .. } => 5,
+        M::TooLarge { .. } => 6,
     };
-    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 6, "ItemMapProblem");
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 7, "ItemMapProblem");
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 
@@ -301,14 +305,18 @@ fn crosswalk_rows() -> Vec<Row> {
             instrument: p("heoa@1.0.0"),
         },
         X::MissingSource { crosswalk: p("heoa@^1 → cms-hche@^1"), row: 1 },
+        X::TooLarge { what: "the number of evidence entries in the pre-fill", size: 1_200_000, limit: 1_000_000 },
+        X::DuplicateKey { pointer: p("/rows/0"), key: p("to") },
     ];
     let ordinal = |e: &X| match e {
         X::Invalid { .. } => 0,
         X::FormatTooNew { .. } => 1,
         X::UnknownId { .. } => 2,
         X::MissingSource { .. } => 3,
+        X::TooLarge { .. } => 4,
+        X::DuplicateKey { .. } => 5,
     };
-    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 4, "CrosswalkError");
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 6, "CrosswalkError");
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 

@@ -106,6 +106,22 @@ impl Exact {
         }
     }
 
+    /// The reduced numerator and (positive) denominator as big integers.
+    pub(crate) fn to_big_parts(&self) -> (BigInt, BigInt) {
+        match &self.0 {
+            Repr::Small(r) => (BigInt::from(*r.numer()), BigInt::from(*r.denom())),
+            Repr::Big(b) => (b.numer().clone(), b.denom().clone()),
+        }
+    }
+
+    /// `numer / denom` reduced, for a positive `denom`.
+    pub(crate) fn from_big_parts(numer: BigInt, denom: BigInt) -> Self {
+        if denom.is_zero() {
+            return Exact::zero();
+        }
+        Self::from_big(BigRational::new(numer, denom))
+    }
+
     /// Whether the value is zero.
     #[must_use]
     pub fn is_zero(&self) -> bool {
@@ -441,14 +457,116 @@ impl std::ops::Neg for Exact {
     }
 }
 
+/// An exact sum built in time linear in the number of terms.
+///
+/// Adding fractions one by one reduces after every step, and with many unrelated denominators
+/// (a cohort on an instrument with unusual point values) the running denominator grows with
+/// every term, so each step costs more than the last. This sum keeps one integer numerator per
+/// distinct denominator instead, adds each term with one integer addition, and combines the
+/// denominators once at the end: the cost is linear in the terms plus a part that depends only
+/// on how many distinct denominators there are, which the instrument bounds.
+#[derive(Default)]
+pub(crate) struct ExactSum {
+    /// Denominator → sum of numerators over it (small while it fits, then big).
+    groups: std::collections::HashMap<i128, Numerator>,
+    /// Terms that do not fit the small representation, by denominator.
+    big: std::collections::HashMap<BigInt, BigInt>,
+}
+
+enum Numerator {
+    Small(i128),
+    Big(BigInt),
+}
+
+impl ExactSum {
+    /// Adds `value`.
+    pub(crate) fn add(&mut self, value: &Exact) {
+        self.add_signed(value, false);
+    }
+
+    /// Subtracts `value`.
+    pub(crate) fn sub(&mut self, value: &Exact) {
+        self.add_signed(value, true);
+    }
+
+    fn add_signed(&mut self, value: &Exact, negate: bool) {
+        match &value.0 {
+            Repr::Small(r) => {
+                let slot = self.groups.entry(*r.denom()).or_insert(Numerator::Small(0));
+                let term = *r.numer();
+                *slot = match std::mem::replace(slot, Numerator::Small(0)) {
+                    Numerator::Small(n) => match if negate { n.checked_sub(term) } else { n.checked_add(term) } {
+                        Some(sum) => Numerator::Small(sum),
+                        None if negate => Numerator::Big(BigInt::from(n) - BigInt::from(term)),
+                        None => Numerator::Big(BigInt::from(n) + BigInt::from(term)),
+                    },
+                    Numerator::Big(n) if negate => Numerator::Big(n - BigInt::from(term)),
+                    Numerator::Big(n) => Numerator::Big(n + BigInt::from(term)),
+                };
+            }
+            Repr::Big(b) => {
+                let slot = self.big.entry(b.denom().clone()).or_default();
+                if negate {
+                    *slot -= b.numer();
+                } else {
+                    *slot += b.numer();
+                }
+            }
+        }
+    }
+
+    /// The sum.
+    pub(crate) fn finish(self) -> Exact {
+        // One group (the common case: every percent of a category over one maximum).
+        if self.big.is_empty() && self.groups.len() <= 1 {
+            return match self.groups.into_iter().next() {
+                None => Exact::zero(),
+                Some((d, Numerator::Small(n))) => Exact::new(n, d).unwrap_or_default(),
+                Some((d, Numerator::Big(n))) => Exact::from_big(BigRational::new(n, BigInt::from(d))),
+            };
+        }
+        // The least common multiple of the denominators, in ascending order so the result does
+        // not depend on hashing; each step divides a big number by a small one.
+        let mut groups: Vec<(i128, Numerator)> = self.groups.into_iter().collect();
+        groups.sort_unstable_by_key(|(d, _)| *d);
+        let mut lcm = BigInt::one();
+        for (d, _) in &groups {
+            let d = BigInt::from(*d);
+            let g = Integer::gcd(&(&lcm % &d), &d);
+            if !g.is_zero() {
+                lcm *= d / g;
+            }
+        }
+        let mut numerator = BigInt::zero();
+        for (d, n) in groups {
+            let scale = &lcm / BigInt::from(d);
+            numerator += match n {
+                Numerator::Small(n) => scale * BigInt::from(n),
+                Numerator::Big(n) => scale * n,
+            };
+        }
+        let mut total = BigRational::new(numerator, lcm);
+        let mut big: Vec<(BigInt, BigInt)> = self.big.into_iter().collect();
+        big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (d, n) in big {
+            total += BigRational::new(n, d);
+        }
+        Exact::from_big(total)
+    }
+}
+
 impl std::iter::Sum for Exact {
     fn sum<I: Iterator<Item = Exact>>(iter: I) -> Exact {
-        iter.fold(Exact::zero(), |acc, x| &acc + &x)
+        let mut sum = ExactSum::default();
+        iter.for_each(|x| sum.add(&x));
+        sum.finish()
     }
 }
 impl<'a> std::iter::Sum<&'a Exact> for Exact {
     fn sum<I: Iterator<Item = &'a Exact>>(iter: I) -> Exact {
-        iter.fold(Exact::zero(), |acc, x| &acc + x)
+        let mut sum = ExactSum::default();
+        iter.for_each(|x| sum.add(x));
+        sum.finish()
     }
 }
 

@@ -74,6 +74,7 @@ pub mod cohort;
 pub mod crosswalk;
 #[cfg(test)]
 mod error_catalog;
+mod escape;
 mod exact;
 #[cfg(feature = "fhir")]
 pub mod fhir;
@@ -87,14 +88,21 @@ mod schema;
 pub mod score;
 mod shared;
 pub mod stats;
+mod table;
 
+pub use escape::{escape_controls, escape_markdown, is_unsafe_char, neutralize_formula, restore_formula};
 pub use exact::{Exact, ParseExactError};
 pub use instrument::{FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem, InstrumentRef, InstrumentSpec};
+pub use json::{ExtensionValue, MAX_EXTENSION_DEPTH};
 pub use registry::{BUILTIN_FILES, DuplicateInstrument, Registry};
 pub use response::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse};
 pub use schema::SchemaKind;
 pub use score::{CategoryScore, Opportunity, OverallScore, ScoreReport};
 pub use shared::SharedStr;
+pub use table::{CsvError, Formulas, to_csv};
+
+/// The largest instrument, item-map or crosswalk file read: 16 MiB.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

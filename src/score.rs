@@ -470,6 +470,20 @@ impl ScoreReport {
     pub fn category(&self, id: &str) -> Option<&CategoryScore> {
         self.categories.iter().find(|c| c.id == *id)
     }
+
+    /// Exact terms that add up to the overall percent, each with a small denominator: the
+    /// scored category percents over their count (mean rule), or the percent itself (sum
+    /// rule). A cohort adds these instead of the overall percents, whose denominators differ
+    /// from organization to organization, so its sums stay linear in the organizations.
+    pub(crate) fn overall_percent_terms(&self) -> Vec<Exact> {
+        match self.overall.rule {
+            OverallRuleKind::MeanOfCategoryPercents => {
+                let count = self.overall.categories_scored as u64;
+                self.categories.iter().filter_map(|c| c.percent_exact.as_ref()?.div_int(count)).collect()
+            }
+            OverallRuleKind::SumOfCategoryPoints => self.overall.percent_exact.iter().cloned().collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -99,9 +99,9 @@ fn cms_hche_and_tjc_are_data_with_the_documented_shape() {
     assert_eq!(counts, [4, 3, 1, 1, 2]);
     // Domain 1 is verified; the other domains' elements are recalled, and say so.
     for (category, item) in hche.items() {
-        let evidence = item.extensions.get("evidence").and_then(Value::as_str);
+        let evidence = item.extensions.get("evidence").and_then(|e| e.as_str());
         let expected = if category.id == "strategic-priority" { "verified" } else { "recalled" };
-        assert_eq!(evidence, Some(expected), "{}", item.id);
+        assert_eq!(evidence.as_deref(), Some(expected), "{}", item.id);
     }
     assert!(hche.scales().iter().all(|s| s.options.iter().all(|o| !o.excluded)), "no not-applicable option");
     let tjc = registry.latest("tjc-ld-04-03-08").unwrap();

@@ -14,7 +14,7 @@ fn heoa() -> &'static Instrument {
 }
 
 fn synthetic(n: usize, seed: u64) -> Vec<ScoreReport> {
-    generate(heoa(), &SyntheticCohort::new(n, seed)).iter().map(|r| r.validate(heoa()).unwrap().score()).collect()
+    generate(heoa(), &SyntheticCohort::new(n, seed)).map(|r| r.validate(heoa()).unwrap().score()).collect()
 }
 
 fn cohort_of(reports: &[ScoreReport]) -> Cohort {
@@ -144,7 +144,6 @@ fn item_movement_and_mcnemar() {
 fn no_effect_means_no_systematic_change() {
     let reports: Vec<ScoreReport> =
         generate(heoa(), &SyntheticCohort::new(300, 99).with_effect(0.0).with_regression(0.0))
-            .iter()
             .map(|r| r.validate(heoa()).unwrap().score())
             .collect();
     let report = cohort_of(&reports).analyze(&CohortOptions::default()).unwrap();

@@ -32,7 +32,7 @@ fn heoa_to_hche_prefill_separates_support_from_missing_evidence() {
     let registry = Registry::builtin();
     let report = registry.validate_json(&common::read("examples/heoa-follow-up.json")).unwrap().score();
     let hche = registry.latest("cms-hche").unwrap();
-    let prefill = Crosswalks::builtin().find(&report.instrument, "cms-hche").unwrap().apply(&report, hche);
+    let prefill = Crosswalks::builtin().find(&report.instrument, "cms-hche").unwrap().apply(&report, hche).unwrap();
     assert!(prefill.notice.contains("never a claim of attestation"));
     assert_eq!(prefill.items.len(), 11);
     assert_eq!(prefill.supported + prefill.partial + prefill.no_evidence, 11);
@@ -57,7 +57,7 @@ fn crosswalks_apply_in_reverse() {
     let heoa = registry.latest("heoa").unwrap();
     let crosswalk = Crosswalks::builtin().find(&report.instrument, "heoa").unwrap();
     assert_eq!(crosswalk.from.id, "cms-hche");
-    let prefill = crosswalk.apply(&report, heoa);
+    let prefill = crosswalk.apply(&report, heoa).unwrap();
     let structured = prefill.items.iter().find(|i| i.item == "data-collection.structured-ehr").unwrap();
     assert_eq!(structured.status, EvidenceStatus::Supported);
     let trained = prefill.items.iter().find(|i| i.item == "data-collection-training.staff-trained").unwrap();

@@ -231,7 +231,7 @@ fn instruments_item_maps_and_cohort_reports_round_trip() {
     let heoa = Registry::builtin().latest("heoa").unwrap();
     let mut cohort = Cohort::new();
     let spec = health_equity_assessment::cohort::synthetic::SyntheticCohort::new(25, 3).with_unpaired_share(0.2);
-    for (i, r) in health_equity_assessment::cohort::synthetic::generate(heoa, &spec).iter().enumerate() {
+    for (i, r) in health_equity_assessment::cohort::synthetic::generate(heoa, &spec).enumerate() {
         cohort.add(format!("d{i}"), r.validate(heoa).unwrap().score());
     }
     let report =

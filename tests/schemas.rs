@@ -118,7 +118,7 @@ fn cohort_reports_validate_against_their_schema() {
     use health_equity_assessment::progress::Program;
     let heoa = Registry::builtin().latest("heoa").unwrap();
     let mut cohort = Cohort::new();
-    for (i, r) in generate(heoa, &SyntheticCohort::new(20, 4).with_unpaired_share(0.2)).iter().enumerate() {
+    for (i, r) in generate(heoa, &SyntheticCohort::new(20, 4).with_unpaired_share(0.2)).enumerate() {
         cohort.add(format!("s{i}"), r.validate(heoa).unwrap().score());
     }
     cohort.reject("bad.json", vec!["syntax".to_owned()]);

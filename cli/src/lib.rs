@@ -495,14 +495,15 @@ fn execute(command: Command) -> Result<(), Failure> {
                 .with_regression(regression)
                 .with_late_share(late_share)
                 .with_unpaired_share(unpaired_share);
-            let mut out = String::new();
+            // One document at a time: any number of organizations in constant memory.
+            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
             for response in synthetic::generate(instrument, &spec) {
-                let line =
-                    serde_json::to_string(&response).map_err(|e| Failure::Usage(format!("cannot serialize: {e}")))?;
-                out.push_str(&line);
-                out.push('\n');
+                let written = serde_json::to_writer(&mut out, &response)
+                    .map_err(io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"));
+                written.map_err(write_failure)?;
             }
-            emit(&out)
+            out.flush().map_err(write_failure)
         }
         Command::Diff {
             baseline,
@@ -524,6 +525,15 @@ fn execute(command: Command) -> Result<(), Failure> {
             });
             diff(&baseline, &follow_up, program, strict_window, item_map.as_deref(), &instrument_files, format)
         }
+    }
+}
+
+/// A failed write to standard output: a closed pipe ends the command quietly.
+fn write_failure(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::Closed
+    } else {
+        Failure::Usage(format!("cannot write to standard output: {e}"))
     }
 }
 
@@ -1016,7 +1026,7 @@ fn crosswalk_command(
     if let Err(problems) = crosswalk.check(validated.instrument(), target) {
         return Err(Failure::Invalid(problems.iter().map(ToString::to_string).collect()));
     }
-    let prefill = crosswalk.apply(&report, target);
+    let prefill = crosswalk.apply(&report, target).map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
     match format {
         ReportFormat::Json => emit_json(&prefill),
         ReportFormat::Text => emit(&render::prefill_text::render(&prefill)),

@@ -8,7 +8,7 @@
 //!
 //! let heoa = Registry::builtin().latest("heoa").unwrap();
 //! let mut cohort = Cohort::new();
-//! for (i, response) in generate(heoa, &SyntheticCohort::new(40, 7).with_effect(0.3)).iter().enumerate() {
+//! for (i, response) in generate(heoa, &SyntheticCohort::new(40, 7).with_effect(0.3)).enumerate() {
 //!     cohort.add(format!("synthetic:{i}"), response.validate(heoa)?.score());
 //! }
 //! let report = cohort.analyze(&CohortOptions::default())?;
@@ -49,6 +49,7 @@ use serde::{Deserialize, Serialize};
 pub use tidy::{Phase, SummaryRow, TidyRow, summary_rows};
 
 use crate::Exact;
+use crate::exact::ExactSum;
 use crate::progress::{LevelMovement, Program, WindowVerdict};
 use crate::response::DateSchema;
 use crate::score::{CategoryScore, Engine, ItemStatus, ScoreReport, date_serde};
@@ -528,16 +529,37 @@ fn share(count: u64, n: u64) -> Option<f64> {
 struct Series {
     differences: Vec<Exact>,
     movements: [u64; 3],
+    /// Σ follow-up − Σ baseline, added term by term (see [`ScoreReport::overall_percent_terms`]):
+    /// the exact mean change in time linear in the pairs.
+    total: ExactSum,
 }
 
 impl Series {
     fn new(capacity: usize) -> Self {
-        Series { differences: Vec::with_capacity(capacity), movements: [0; 3] }
+        Series { differences: Vec::with_capacity(capacity), movements: [0; 3], total: ExactSum::default() }
     }
 
-    fn push(&mut self, before: Option<&Exact>, after: Option<&Exact>, levels: (Option<usize>, Option<usize>)) {
+    /// Adds a pair; `terms` are the exact parts of each side's percent (the percent itself for
+    /// a category). Returns whether both sides had a percent.
+    fn push(
+        &mut self,
+        before: Option<&Exact>,
+        after: Option<&Exact>,
+        levels: (Option<usize>, Option<usize>),
+        terms: Option<(&[Exact], &[Exact])>,
+    ) {
         let (Some(b), Some(a)) = (before, after) else { return };
         self.differences.push(a - b);
+        match terms {
+            Some((before_terms, after_terms)) => {
+                after_terms.iter().for_each(|t| self.total.add(t));
+                before_terms.iter().for_each(|t| self.total.sub(t));
+            }
+            None => {
+                self.total.add(a);
+                self.total.sub(b);
+            }
+        }
         match crate::progress::movement(levels.0, levels.1) {
             LevelMovement::Improved => self.movements[0] += 1,
             LevelMovement::Unchanged => self.movements[1] += 1,
@@ -586,7 +608,12 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
                 item += category.items.len();
                 continue;
             };
-            series[k].push(bc.percent_exact.as_ref(), fc.percent_exact.as_ref(), (bc.level_index, fc.level_index));
+            series[k].push(
+                bc.percent_exact.as_ref(),
+                fc.percent_exact.as_ref(),
+                (bc.level_index, fc.level_index),
+                None,
+            );
             for (i, template_item) in category.items.iter().enumerate() {
                 let statuses = (item_like(bc, i, &template_item.id), item_like(fc, i, &template_item.id));
                 if let (Some(bs), Some(fs)) = statuses
@@ -605,15 +632,17 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
             }
             item += category.items.len();
         }
+        let terms = (b.overall_percent_terms(), f.overall_percent_terms());
         overall.push(
             b.overall.percent_exact.as_ref(),
             f.overall.percent_exact.as_ref(),
             (b.overall.level_index, f.overall.level_index),
+            Some((&terms.0, &terms.1)),
         );
     }
 
     let mut categories = Vec::with_capacity(series.len());
-    for (category, s) in template.categories.iter().zip(&series) {
+    for (category, s) in template.categories.iter().zip(series) {
         categories.push(category_summary(instrument, &category.id, &category.title, s, options)?);
     }
     let p_values: Vec<Option<f64>> = categories.iter().map(|c| c.wilcoxon.as_ref().and_then(|w| w.p_value)).collect();
@@ -625,7 +654,7 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
         c.p_holm = h;
         c.p_bh = b;
     }
-    let overall = category_summary(instrument, "overall", "Overall", &overall, options)?;
+    let overall = category_summary(instrument, "overall", "Overall", overall, options)?;
 
     let items = template
         .categories
@@ -647,20 +676,21 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
 }
 
 fn empty_summary(id: &str, title: &str, options: &CohortOptions) -> Result<CategorySummary, CohortError> {
-    category_summary("", id, title, &Series::new(0), options)
+    category_summary("", id, title, Series::new(0), options)
 }
 
 fn category_summary(
     instrument: &str,
     id: &str,
     title: &str,
-    series: &Series,
+    series: Series,
     options: &CohortOptions,
 ) -> Result<CategorySummary, CohortError> {
     let error = |source| CohortError::Statistics { instrument: instrument.to_owned(), category: id.to_owned(), source };
     let d = &series.differences;
     let n = d.len() as u64;
-    let summary = stats::describe(d);
+    let mean = series.total.finish().div_int(n);
+    let summary = stats::describe_with_mean(d, mean);
     let wilcoxon = if d.is_empty() { None } else { Some(stats::wilcoxon(d, &options.wilcoxon).map_err(error)?) };
     let hodges_lehmann = stats::hodges_lehmann(d, &options.hodges_lehmann).map_err(error)?;
     let [improved, unchanged, declined] = series.movements;

@@ -103,6 +103,7 @@ impl SyntheticCohort {
 }
 
 /// SplitMix64.
+#[derive(Debug, Clone)]
 struct Stream(u64);
 
 impl Stream {
@@ -139,27 +140,75 @@ impl Stream {
 }
 
 /// Generates the response documents: for each organization its baseline, then (unless
-/// unpaired) its follow-up. Deterministic for a given instrument and options.
+/// unpaired) its follow-up. Deterministic for a given instrument and options. The documents are
+/// made one at a time, so any number of organizations streams in constant memory.
 ///
 /// ```
 /// use health_equity_assessment::Registry;
 /// use health_equity_assessment::cohort::synthetic::{SyntheticCohort, generate};
 ///
 /// let heoa = Registry::builtin().latest("heoa").unwrap();
-/// let responses = generate(heoa, &SyntheticCohort::new(3, 42));
+/// let responses: Vec<_> = generate(heoa, &SyntheticCohort::new(3, 42)).collect();
 /// assert_eq!(responses.len(), 6);
-/// assert_eq!(responses, generate(heoa, &SyntheticCohort::new(3, 42)));
+/// assert!(generate(heoa, &SyntheticCohort::new(3, 42)).eq(responses.iter().cloned()));
 /// assert!(responses.iter().all(|r| r.validate(heoa).is_ok()));
+/// // A huge cohort costs nothing until it is read.
+/// assert_eq!(generate(heoa, &SyntheticCohort::new(usize::MAX, 1)).take(2).count(), 2);
 /// ```
 #[must_use]
-pub fn generate(instrument: &Instrument, spec: &SyntheticCohort) -> Vec<Response> {
-    let mut rng = Stream(spec.seed);
-    let width = spec.organizations.to_string().len().max(4);
+pub fn generate<'i>(instrument: &'i Instrument, spec: &SyntheticCohort) -> Generator<'i> {
     let deadline = spec.program_completed.checked_add(1.month()).unwrap_or(spec.program_completed);
     let window_days = spec.program_completed.until(deadline).map(|s| i64::from(s.get_days())).unwrap_or(30);
-    let mut out = Vec::with_capacity(spec.organizations * 2);
-    for n in 1..=spec.organizations {
-        let organization = Organization::new(format!("org-{n:0width$}"), Some(format!("Synthetic Hospital {n}")));
+    Generator {
+        instrument,
+        spec: spec.clone(),
+        rng: Stream(spec.seed),
+        width: spec.organizations.to_string().len().max(4),
+        window_days,
+        next: 1,
+        follow_up: None,
+    }
+}
+
+/// The documents of a synthetic cohort, made on demand (see [`generate`]).
+#[derive(Debug)]
+pub struct Generator<'i> {
+    instrument: &'i Instrument,
+    spec: SyntheticCohort,
+    rng: Stream,
+    width: usize,
+    window_days: i64,
+    /// The next organization's number (1-based).
+    next: usize,
+    /// The follow-up of the organization whose baseline was returned last.
+    follow_up: Option<Response>,
+}
+
+impl Iterator for Generator<'_> {
+    type Item = Response;
+
+    fn next(&mut self) -> Option<Response> {
+        if let Some(follow_up) = self.follow_up.take() {
+            return Some(follow_up);
+        }
+        if self.next > self.spec.organizations || self.next == 0 {
+            return None;
+        }
+        let n = self.next;
+        // Past usize::MAX the stream ends (0 marks it) instead of wrapping around.
+        self.next = self.next.checked_add(1).unwrap_or(0);
+        let (baseline, follow_up) = self.organization(n);
+        self.follow_up = follow_up;
+        Some(baseline)
+    }
+}
+
+impl Generator<'_> {
+    /// Organization `n`'s baseline and, unless it is unpaired, its follow-up.
+    fn organization(&mut self, n: usize) -> (Response, Option<Response>) {
+        let (spec, rng, instrument) = (&self.spec, &mut self.rng, self.instrument);
+        let organization =
+            Organization::new(format!("org-{n:0w$}", w = self.width), Some(format!("Synthetic Hospital {n}")));
         let maturity = rng.unit();
         let mut baseline = BTreeMap::new();
         let mut follow_up = BTreeMap::new();
@@ -199,9 +248,9 @@ pub fn generate(instrument: &Instrument, spec: &SyntheticCohort) -> Vec<Response
             .checked_add(i64::try_from(rng.below(30)).unwrap_or(0).days())
             .unwrap_or(spec.baseline_from);
         let offset = if rng.chance(spec.late_share) {
-            window_days + 1 + i64::try_from(rng.below(14)).unwrap_or(0)
+            self.window_days + 1 + i64::try_from(rng.below(14)).unwrap_or(0)
         } else {
-            i64::try_from(rng.below(u64::try_from(window_days + 1).unwrap_or(1))).unwrap_or(0)
+            i64::try_from(rng.below(u64::try_from(self.window_days + 1).unwrap_or(1))).unwrap_or(0)
         };
         let follow_up_on = spec.program_completed.checked_add(offset.days()).unwrap_or(spec.program_completed);
         let unpaired = rng.chance(spec.unpaired_share);
@@ -214,12 +263,9 @@ pub fn generate(instrument: &Instrument, spec: &SyntheticCohort) -> Vec<Response
             focus_categories: None,
             extensions: None,
         };
-        out.push(document(baseline_on, baseline));
-        if !unpaired {
-            out.push(document(follow_up_on, follow_up));
-        }
+        let first = document(baseline_on, baseline);
+        (first, (!unpaired).then(|| document(follow_up_on, follow_up)))
     }
-    out
 }
 
 #[cfg(test)]

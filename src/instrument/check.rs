@@ -1,12 +1,12 @@
 //! Checks an [`InstrumentSpec`] for problems that the JSON shape alone cannot catch: id
 //! syntax and uniqueness, references between parts, level bands covering 0..=100.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::error::InstrumentProblem;
 use super::spec::{CategoryRule, InstrumentSpec, LevelSet};
 use crate::Exact;
-use crate::json::{clip, push_index, push_token};
+use crate::json::{clip, listing, push_index, push_token};
 
 /// Why `id` breaks the id syntax, or `None` when it is valid.
 ///
@@ -35,14 +35,15 @@ pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
 
 struct Checker<'a> {
     problems: &'a mut Vec<InstrumentProblem>,
-    /// Pointers already reported by the loader: no second problem for the same value.
-    reported: Vec<String>,
+    /// Pointers already reported by the loader: no second problem for the same value. A set,
+    /// so checking a file full of problems stays linear in its size.
+    reported: HashSet<String>,
 }
 
 impl Checker<'_> {
     fn push(&mut self, problem: InstrumentProblem) {
         if let Some(p) = problem.pointer()
-            && self.reported.iter().any(|r| r == p)
+            && self.reported.contains(p)
         {
             return;
         }
@@ -124,11 +125,22 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
                 });
             }
         }
-        if !scale.options.iter().any(|o| !o.excluded && o.points.is_some()) {
-            c.push(InstrumentProblem::NoScoredOption { pointer: push_token(&at, "options"), scale: clip(&scale.id) });
+        let top = scale.options.iter().filter(|o| !o.excluded).filter_map(|o| o.points).max();
+        match top {
+            None => c.push(InstrumentProblem::NoScoredOption {
+                pointer: push_token(&at, "options"),
+                scale: clip(&scale.id),
+            }),
+            // Every item on the scale would have a maximum of 0, and its category no percent:
+            // "all not applicable" for a category that was answered.
+            Some(0) => {
+                c.push(InstrumentProblem::ZeroTopPoints { pointer: push_token(&at, "options"), scale: clip(&scale.id) })
+            }
+            Some(_) => {}
         }
     }
-    let known_scales = spec.scales.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
+    let scale_ids: HashSet<&str> = spec.scales.iter().map(|s| s.id.as_str()).collect();
+    let known_scales = listing(spec.scales.iter().map(|s| s.id.as_str()));
 
     // Stages, when the category rule has them.
     let stages: Option<Vec<&str>> = match &spec.scoring.category.rule {
@@ -149,11 +161,20 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
             }
             Some(stages.iter().map(|s| s.id.as_str()).collect())
         }
+        CategoryRule::AllOf { points: 0 } => {
+            c.push(InstrumentProblem::InvalidValue {
+                pointer: "/scoring/category/rule/points".to_owned(),
+                message: "an all_of category must award at least 1 point, or every category would read as \"all not applicable\"".to_owned(),
+            });
+            None
+        }
         _ => None,
     };
+    let stage_set: Option<HashSet<&str>> = stages.as_ref().map(|s| s.iter().copied().collect());
+    let known_stages = stages.as_ref().map(|s| listing(s.iter().copied())).unwrap_or_default();
 
     // Categories and items.
-    if spec.categories.is_empty() && !c.reported.iter().any(|p| p == "/categories") {
+    if spec.categories.is_empty() && !c.reported.contains("/categories") {
         c.push(InstrumentProblem::NoCategories { pointer: "/categories".to_owned() });
     }
     let total: usize = spec.categories.iter().map(|c| c.items.len()).sum();
@@ -174,7 +195,7 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
             c.unique(&mut category_ids, &category.id, push_token(&at, "id"), "category");
         }
         c.text(push_token(&at, "title"), &category.title);
-        if category.items.is_empty() && !c.reported.iter().any(|p| *p == push_token(&at, "items")) {
+        if category.items.is_empty() && !c.reported.contains(&push_token(&at, "items")) {
             c.push(InstrumentProblem::EmptyCategory {
                 pointer: push_token(&at, "items"),
                 category: clip(&category.id),
@@ -198,7 +219,7 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
                 _ => {}
             }
             c.text(push_token(&iat, "text"), &item.text);
-            if !spec.scales.iter().any(|s| s.id == item.scale) {
+            if !scale_ids.contains(item.scale.as_str()) {
                 c.push(InstrumentProblem::UnknownScale {
                     pointer: push_token(&iat, "scale"),
                     item: clip(&item.id),
@@ -206,10 +227,10 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
                     known: known_scales.clone(),
                 });
             }
-            let stage_problem = match (&stages, &item.stage) {
+            let stage_problem = match (&stage_set, &item.stage) {
                 (Some(_), None) => Some("the cumulative rule needs a \"stage\" on every item".to_owned()),
-                (Some(stages), Some(stage)) if !stages.contains(&stage.as_str()) => {
-                    Some(format!("unknown stage {:?} (stages: {})", clip(stage), stages.join(", ")))
+                (Some(stages), Some(stage)) if !stages.contains(stage.as_str()) => {
+                    Some(format!("unknown stage {:?} (stages: {known_stages})", clip(stage)))
                 }
                 (None, Some(stage)) => Some(format!(
                     "stage {:?} is set but the category rule {:?} has no stages",
@@ -234,7 +255,7 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
         check_bands(&mut c, set, &at);
     }
     let level_sets_unreadable = c.reported.iter().any(|p| p.starts_with("/scoring/level_sets"));
-    let known_sets = spec.scoring.level_sets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
+    let known_sets = listing(spec.scoring.level_sets.iter().map(|s| s.id.as_str()));
     for (pointer, set) in [
         ("/scoring/category/levels", &spec.scoring.category.levels),
         ("/scoring/overall/levels", &spec.scoring.overall.levels),

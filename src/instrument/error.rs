@@ -24,8 +24,7 @@ pub enum InstrumentProblem {
         offset: usize,
     },
     /// The file uses a newer JSON shape than this crate reads.
-    #[error(
-        "{pointer}: format_version {found} is newer than this crate understands (it reads format version {supported}); upgrade health-equity-assessment"
+    #[error("{}: format_version {found} is newer than this crate understands (it reads format version {supported}); upgrade health-equity-assessment", crate::json::at(.pointer)
     )]
     FormatTooNew {
         /// Where.
@@ -145,6 +144,15 @@ pub enum InstrumentProblem {
         /// The scale id.
         scale: String,
     },
+    /// The highest points of a scale's scored options is 0, so every item on it would have a
+    /// maximum of 0 and could never be scored.
+    #[error("{}: the top option of scale {scale:?} scores 0 points; its highest option must score at least 1", crate::json::at(.pointer))]
+    ZeroTopPoints {
+        /// Where.
+        pointer: String,
+        /// The scale id.
+        scale: String,
+    },
     /// A scored option without points, or an excluded option with points.
     #[error("{}: option {option:?} of scale {scale:?}: {reason}", crate::json::at(.pointer))]
     OptionPoints {
@@ -166,8 +174,7 @@ pub enum InstrumentProblem {
         set: String,
     },
     /// The first band does not start at 0, so some percents would have no level.
-    #[error(
-        "{pointer}: level set {set:?} must start at 0 to cover 0..=100, but its first level {level:?} starts at {min}"
+    #[error("{}: level set {set:?} must start at 0 to cover 0..=100, but its first level {level:?} starts at {min}", crate::json::at(.pointer)
     )]
     BandsNotFromZero {
         /// Where.
@@ -180,8 +187,7 @@ pub enum InstrumentProblem {
         min: String,
     },
     /// A band's lower bound is not above the previous one.
-    #[error(
-        "{pointer}: level {level:?} of level set {set:?} starts at {min}, not above the previous level's {previous}"
+    #[error("{}: level {level:?} of level set {set:?} starts at {min}, not above the previous level's {previous}", crate::json::at(.pointer)
     )]
     BandsNotIncreasing {
         /// Where.
@@ -261,6 +267,7 @@ impl InstrumentProblem {
             InstrumentProblem::NoCategories { .. } => "no_categories",
             InstrumentProblem::EmptyCategory { .. } => "empty_category",
             InstrumentProblem::NoScoredOption { .. } => "no_scored_option",
+            InstrumentProblem::ZeroTopPoints { .. } => "zero_top_points",
             InstrumentProblem::OptionPoints { .. } => "option_points",
             InstrumentProblem::NoLevels { .. } => "no_levels",
             InstrumentProblem::BandsNotFromZero { .. } => "bands_not_from_zero",
@@ -291,6 +298,7 @@ impl InstrumentProblem {
             | InstrumentProblem::NoCategories { pointer }
             | InstrumentProblem::EmptyCategory { pointer, .. }
             | InstrumentProblem::NoScoredOption { pointer, .. }
+            | InstrumentProblem::ZeroTopPoints { pointer, .. }
             | InstrumentProblem::OptionPoints { pointer, .. }
             | InstrumentProblem::NoLevels { pointer, .. }
             | InstrumentProblem::BandsNotFromZero { pointer, .. }

@@ -218,6 +218,17 @@ impl Instrument {
     pub fn from_json(text: &str) -> Result<Self, InstrumentError> {
         // RFC 8259 §8.1: a parser may ignore a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.len() > crate::MAX_FILE_BYTES {
+            return Err(InstrumentError {
+                instrument: None,
+                problems: vec![InstrumentProblem::TooMany {
+                    pointer: String::new(),
+                    what: "the file size in bytes",
+                    count: text.len(),
+                    limit: crate::MAX_FILE_BYTES,
+                }],
+            });
+        }
         let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(|e| InstrumentError {
             instrument: None,
             problems: vec![InstrumentProblem::Syntax { line: e.line(), column: e.column(), message: e.to_string() }],

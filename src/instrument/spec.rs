@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use semver::Version;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::Exact;
+use crate::json::ExtensionValue;
 
-/// Free-form data carried through unchanged: the crate keeps it and never interprets it.
-pub type Extensions = BTreeMap<String, Value>;
+/// Free-form data carried through unchanged: the crate keeps it and never interprets it. Each
+/// value is kept as the JSON text it was written as ([`ExtensionValue`]), so numbers survive a
+/// round trip exactly.
+pub type Extensions = BTreeMap<String, ExtensionValue>;
 
 /// An instrument file, as written: format version, identity, provenance, response scales,
 /// ordered categories of items, and the scoring rules.

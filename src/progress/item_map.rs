@@ -203,7 +203,7 @@ pub enum ItemMapProblem {
         message: String,
     },
     /// A key appears twice in one object.
-    #[error("{pointer}: key {key:?} appears more than once")]
+    #[error("{}: key {key:?} appears more than once", crate::json::at(.pointer))]
     DuplicateKey {
         /// The object holding the key.
         pointer: String,
@@ -219,7 +219,7 @@ pub enum ItemMapProblem {
         supported: u32,
     },
     /// An id breaks the id syntax.
-    #[error("{pointer}: {id:?} is not a valid id: {reason}")]
+    #[error("{}: {id:?} is not a valid id: {reason}", crate::json::at(.pointer))]
     InvalidId {
         /// Where.
         pointer: String,
@@ -228,8 +228,8 @@ pub enum ItemMapProblem {
         /// Why.
         reason: &'static str,
     },
-    /// An id is mapped by more than one entry on the same side.
-    #[error("{pointer}: {side} id {id:?} is already mapped at {first}")]
+    /// An item or category id is mapped by more than one entry on the same side.
+    #[error("{}: {side} id {id:?} is already mapped at {}", crate::json::at(.pointer), crate::json::at(.first))]
     MappedTwice {
         /// Where the second mention is.
         pointer: String,
@@ -240,8 +240,18 @@ pub enum ItemMapProblem {
         /// Where the first mention is.
         first: String,
     },
+    /// The file or a list in it is larger than the limit.
+    #[error("{what} is {size}, over the limit of {limit}")]
+    TooLarge {
+        /// What was measured.
+        what: &'static str,
+        /// The size found.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A merge with fewer than two sources or a split with fewer than two targets.
-    #[error("{pointer}: a {change} needs at least two ids, found {count}")]
+    #[error("{}: a {change} needs at least two ids, found {count}", crate::json::at(.pointer))]
     TooFew {
         /// Where.
         pointer: String,
@@ -263,6 +273,7 @@ impl ItemMapProblem {
             ItemMapProblem::InvalidId { .. } => "invalid_id",
             ItemMapProblem::MappedTwice { .. } => "mapped_twice",
             ItemMapProblem::TooFew { .. } => "too_few",
+            ItemMapProblem::TooLarge { .. } => "too_large",
         }
     }
 }
@@ -301,6 +312,15 @@ impl ItemMap {
     /// ```
     pub fn from_json(text: &str) -> Result<Self, ItemMapError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.len() > crate::MAX_FILE_BYTES {
+            return Err(ItemMapError {
+                problems: vec![ItemMapProblem::TooLarge {
+                    what: "the file size in bytes",
+                    size: text.len(),
+                    limit: crate::MAX_FILE_BYTES,
+                }],
+            });
+        }
         let invalid = |e: serde_json::Error| ItemMapError {
             problems: vec![ItemMapProblem::Invalid { line: e.line(), column: e.column(), message: e.to_string() }],
         };
@@ -319,6 +339,22 @@ impl ItemMap {
             return Err(ItemMapError { problems });
         }
         let map: ItemMap = serde_json::from_str(text).map_err(invalid)?;
+        // The limits of an instrument file: a map lists at most every item of two versions.
+        let longest = map.items.iter().map(|m| m.sources().len().max(m.targets().len())).max().unwrap_or(0);
+        let mut too_large = false;
+        for (what, size, limit) in [
+            ("the number of item mappings", map.items.len(), 2 * crate::instrument::limits::TOTAL_ITEMS),
+            ("the number of category renames", map.categories.len(), crate::instrument::limits::CATEGORIES),
+            ("the number of ids in one mapping", longest, crate::instrument::limits::LIST),
+        ] {
+            if size > limit {
+                problems.push(ItemMapProblem::TooLarge { what, size, limit });
+                too_large = true;
+            }
+        }
+        if too_large {
+            return Err(ItemMapError { problems });
+        }
         map.check(&mut problems);
         if problems.is_empty() { Ok(map) } else { Err(ItemMapError { problems }) }
     }
@@ -372,14 +408,25 @@ impl ItemMap {
             }
         }
         problems.extend(twice);
+        // A category renamed twice, or two categories renamed to one, has no single
+        // counterpart: comparing either pair would report a movement that did not happen.
+        let mut renamed: [HashMap<&str, String>; 2] = [HashMap::new(), HashMap::new()];
         for (i, rename) in self.categories.iter().enumerate() {
-            for (name, id) in [("from", &rename.from), ("to", &rename.to)] {
+            for (side, (name, id)) in [("from", &rename.from), ("to", &rename.to)].into_iter().enumerate() {
+                let pointer = format!("/categories/{i}/{name}");
                 if let Some(reason) = id_problem(id) {
-                    problems.push(ItemMapProblem::InvalidId {
-                        pointer: format!("/categories/{i}/{name}"),
+                    problems.push(ItemMapProblem::InvalidId { pointer: pointer.clone(), id: clip(id), reason });
+                }
+                match renamed[side].get(id.as_str()) {
+                    Some(first) => problems.push(ItemMapProblem::MappedTwice {
+                        pointer,
+                        side: name,
                         id: clip(id),
-                        reason,
-                    });
+                        first: first.clone(),
+                    }),
+                    None => {
+                        renamed[side].insert(id, pointer);
+                    }
                 }
             }
         }

@@ -666,6 +666,9 @@ struct Matched<'r> {
     unmatched: Vec<UnmatchedItem>,
     /// Follow-up category id → baseline category id, for renamed categories.
     renamed: HashMap<&'r str, &'r str>,
+    /// Baseline categories renamed by the map: the follow-up category that reuses one of
+    /// these ids is a different category.
+    renamed_away: BTreeSet<&'r str>,
     /// Baseline categories that have a follow-up counterpart.
     paired_baseline: BTreeSet<&'r str>,
 }
@@ -714,6 +717,7 @@ impl<'r> Matched<'r> {
         let after = index(follow_up);
         let mut problems = Vec::new();
         let mut renamed = HashMap::new();
+        let mut renamed_away = BTreeSet::new();
         let mut mentioned_before = BTreeSet::new();
         let mut mentioned_after = BTreeSet::new();
         let mut pairs = Vec::new();
@@ -727,7 +731,13 @@ impl<'r> Matched<'r> {
                 if follow_up.category(&rename.to).is_none() {
                     problems.push(format!("category {:?} is not in {}", rename.to, follow_up.instrument));
                 }
-                renamed.insert(rename.to.as_str(), rename.from.as_str());
+                // A map read by `ItemMap::from_json` has no repeats; one built otherwise may.
+                if renamed.insert(rename.to.as_str(), rename.from.as_str()).is_some() {
+                    problems.push(format!("category {:?} is the target of more than one rename", rename.to));
+                }
+                if !renamed_away.insert(rename.from.as_str()) {
+                    problems.push(format!("category {:?} is renamed more than once", rename.from));
+                }
             }
             for mapping in &map.items {
                 let sources: Vec<_> = mapping
@@ -836,13 +846,14 @@ impl<'r> Matched<'r> {
             follow_up.categories.iter().flat_map(|c| &c.items).enumerate().map(|(n, i)| (i.id.as_str(), n)).collect();
         pairs.sort_by_key(|p| p.follow_up.items().first().and_then(|i| order.get(i.id.as_str()).copied()));
 
-        let paired_baseline = follow_up
+        let mut matched = Matched { pairs, unmatched, renamed, renamed_away, paired_baseline: BTreeSet::new() };
+        matched.paired_baseline = follow_up
             .categories
             .iter()
-            .map(|c| renamed.get(c.id.as_str()).copied().unwrap_or(c.id.as_str()))
+            .filter_map(|c| matched.baseline_category(&c.id))
             .filter(|id| baseline.category(id).is_some())
             .collect();
-        Ok(Matched { pairs, unmatched, renamed, paired_baseline })
+        Ok(matched)
     }
 
     /// Two reports with the same categories and items in the same order (the same instrument
@@ -872,13 +883,19 @@ impl<'r> Matched<'r> {
             pairs,
             unmatched: Vec::new(),
             renamed: HashMap::new(),
+            renamed_away: BTreeSet::new(),
             paired_baseline: baseline.categories.iter().map(|c| c.id.as_str()).collect(),
         })
     }
 
-    /// The baseline category matching a follow-up category.
+    /// The baseline category matching a follow-up category: the one renamed to it, else the
+    /// one with its id unless that one was renamed to another category.
     fn baseline_category(&self, follow_up: &'r str) -> Option<&'r str> {
-        Some(self.renamed.get(follow_up).copied().unwrap_or(follow_up))
+        match self.renamed.get(follow_up) {
+            Some(from) => Some(from),
+            None if self.renamed_away.contains(follow_up) => None,
+            None => Some(follow_up),
+        }
     }
 
     fn has_follow_up_category(&self, baseline: &str) -> bool {

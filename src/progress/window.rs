@@ -80,8 +80,10 @@ impl Default for FollowUpWindow {
 }
 
 impl fmt::Display for FollowUpWindow {
+    /// ISO 8601, as the window was given: `P1M`, `P6W`, `P1Y2M`; the empty window is `P0D`
+    /// (jiff writes a zero span as `PT0S`, a time duration this format does not accept).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.span)
+        if self.span.is_zero() { f.pad("P0D") } else { f.pad(&self.span.to_string()) }
     }
 }
 

@@ -122,13 +122,21 @@ pub struct ResponseLimits {
     pub max_document_bytes: usize,
     /// Most entries in `answers`, and in `notes` (default 20,000).
     pub max_answers: usize,
-    /// Longest answer key, answer or note in characters (default 65,536).
+    /// Longest answer key, answer, note or focus category in characters (default 65,536).
     pub max_string_chars: usize,
+    /// Most entries in `focus_categories` (default 1,000, the most categories an instrument
+    /// may have).
+    pub max_focus_categories: usize,
 }
 
 impl Default for ResponseLimits {
     fn default() -> Self {
-        ResponseLimits { max_document_bytes: 4 << 20, max_answers: 20_000, max_string_chars: 65_536 }
+        ResponseLimits {
+            max_document_bytes: 4 << 20,
+            max_answers: 20_000,
+            max_string_chars: 65_536,
+            max_focus_categories: crate::instrument::limits::CATEGORIES,
+        }
     }
 }
 
@@ -151,6 +159,13 @@ impl ResponseLimits {
     #[must_use]
     pub fn with_max_string_chars(mut self, chars: usize) -> Self {
         self.max_string_chars = chars;
+        self
+    }
+
+    /// Sets [`max_focus_categories`](Self::max_focus_categories).
+    #[must_use]
+    pub fn with_max_focus_categories(mut self, count: usize) -> Self {
+        self.max_focus_categories = count;
         self
     }
 }
@@ -206,11 +221,27 @@ impl Response {
 
     /// Checks the answers against `instrument` (which should be the one the response names).
     ///
+    /// A response built in code or deserialized with serde is held to the same rules as one
+    /// read by [`from_json`](Self::from_json): blank ids and names, the default
+    /// [`ResponseLimits`], unknown items and options, focus categories.
+    ///
     /// # Errors
     /// [`ResponseError`] naming every unknown item, option outside an item's scale, unknown
-    /// focus category and instrument mismatch.
+    /// focus category, instrument mismatch, blank id or name, and limit exceeded.
     pub fn validate<'i>(&self, instrument: &'i crate::Instrument) -> Result<ValidatedResponse<'i>, ResponseError> {
-        validate::validate_response(self, instrument)
+        self.validate_with(instrument, &ResponseLimits::default())
+    }
+
+    /// [`validate`](Self::validate) with explicit limits.
+    ///
+    /// # Errors
+    /// As for [`validate`](Self::validate).
+    pub fn validate_with<'i>(
+        &self,
+        instrument: &'i crate::Instrument,
+        limits: &ResponseLimits,
+    ) -> Result<ValidatedResponse<'i>, ResponseError> {
+        validate::validate_response(self, instrument, limits)
     }
 }
 

@@ -171,7 +171,7 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
                 }
                 field => {
                     let raw: &'de RawValue = map.next_value()?;
-                    draft.read_field(field, raw);
+                    draft.read_field(field, raw, self.limits);
                 }
             }
         }
@@ -190,7 +190,7 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
                     .push(ResponseProblem::MissingField { pointer: String::new(), field: (*field).to_owned() });
             }
         }
-        draft.check_string_lengths(self.limits.max_string_chars);
+        draft.check_sizes(self.limits);
         Ok(draft)
     }
 
@@ -259,8 +259,8 @@ impl<'a> Draft<'a> {
 
     /// Reads one of the small fields from its raw JSON text: a typed, borrowing parse first;
     /// when that fails, the slower path that names every problem.
-    fn read_field(&mut self, field: &str, raw: &'a RawValue) {
-        if self.read_field_fast(field, raw) {
+    fn read_field(&mut self, field: &str, raw: &'a RawValue, limits: &ResponseLimits) {
+        if self.read_field_fast(field, raw, limits) {
             return;
         }
         let pointer = push_token("", field);
@@ -291,6 +291,9 @@ impl<'a> Draft<'a> {
                 None => self.invalid(pointer, format!("expected a date string YYYY-MM-DD, found {}", describe(&value))),
             },
             "focus_categories" => match value {
+                Value::Array(items) if items.len() > limits.max_focus_categories => {
+                    self.too_many_focus(items.len(), limits);
+                }
                 Value::Array(items) => {
                     let mut ids = Vec::with_capacity(items.len());
                     for (i, item) in items.into_iter().enumerate() {
@@ -309,7 +312,11 @@ impl<'a> Draft<'a> {
                 }
             },
             "extensions" => match value {
-                Value::Object(map) => self.extensions = Some(map.into_iter().collect()),
+                // Read again from the text, so numbers keep their exact text.
+                Value::Object(_) => match serde_json::from_str::<Extensions>(raw.get()) {
+                    Ok(map) => self.extensions = Some(map),
+                    Err(e) => self.invalid(pointer, crate::json::serde_message(&e)),
+                },
                 other => self.invalid(pointer, format!("expected an object, found {}", describe(&other))),
             },
             _ => {}
@@ -317,7 +324,7 @@ impl<'a> Draft<'a> {
     }
 
     /// The well-formed case without building a `Value`; `false` when anything is unusual.
-    fn read_field_fast(&mut self, field: &str, raw: &'a RawValue) -> bool {
+    fn read_field_fast(&mut self, field: &str, raw: &'a RawValue, limits: &ResponseLimits) -> bool {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Reference<'s> {
@@ -371,13 +378,20 @@ impl<'a> Draft<'a> {
                 },
                 Err(_) => false,
             },
-            "focus_categories" => match serde_json::from_str::<Vec<String>>(text) {
-                Ok(ids) => {
-                    self.focus_categories = Some(ids);
-                    true
+            "focus_categories" => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                match de.deserialize_seq(BoundedStrings { limit: limits.max_focus_categories }) {
+                    Ok(Ok(ids)) => {
+                        self.focus_categories = Some(ids);
+                        true
+                    }
+                    Ok(Err(count)) => {
+                        self.too_many_focus(count, limits);
+                        true
+                    }
+                    Err(_) => false,
                 }
-                Err(_) => false,
-            },
+            }
             _ => false,
         }
     }
@@ -449,7 +463,20 @@ impl<'a> Draft<'a> {
         }
     }
 
-    fn check_string_lengths(&mut self, max: usize) {
+    fn too_many_focus(&mut self, count: usize, limits: &ResponseLimits) {
+        self.problems.push(ResponseProblem::TooLarge {
+            pointer: "/focus_categories".to_owned(),
+            what: "the number of focus categories",
+            size: count,
+            limit: limits.max_focus_categories,
+        });
+    }
+
+    /// The checks every response gets, however it was read: the string limits, and for a
+    /// response that did not come through the JSON reader (built in code or by serde) the
+    /// list limits and the blank-id rules the reader applies while reading.
+    pub(crate) fn check_sizes(&mut self, limits: &ResponseLimits) {
+        let max = limits.max_string_chars;
         // A string has at most as many characters as bytes: count characters only when the
         // byte length is over the limit.
         let over = |text: &str| text.len() > max && text.chars().count() > max;
@@ -462,6 +489,11 @@ impl<'a> Draft<'a> {
                 }
             }
         }
+        for (i, id) in self.focus_categories.iter().flatten().enumerate() {
+            if over(id) {
+                long.push((push_index("/focus_categories", i), id.chars().count()));
+            }
+        }
         for (pointer, size) in long {
             self.problems.push(ResponseProblem::TooLarge {
                 pointer,
@@ -470,6 +502,43 @@ impl<'a> Draft<'a> {
                 limit: max,
             });
         }
+    }
+
+    /// The rules the JSON reader applies while reading, for a response that was not read by it.
+    pub(crate) fn check_built(&mut self, limits: &ResponseLimits) {
+        for (pointer, list) in [("/answers", Some(&mut self.answers)), ("/notes", self.notes.as_mut())] {
+            if let Some(list) = list
+                && list.len() > limits.max_answers
+            {
+                self.problems.push(ResponseProblem::TooLarge {
+                    pointer: pointer.to_owned(),
+                    what: "the number of entries",
+                    size: list.len(),
+                    limit: limits.max_answers,
+                });
+                list.clear();
+            }
+        }
+        if let Some(count) = self.focus_categories.as_ref().map(Vec::len).filter(|n| *n > limits.max_focus_categories) {
+            self.too_many_focus(count, limits);
+            self.focus_categories = None;
+        }
+        if let Some(DraftRef { id, .. }) = &self.instrument
+            && id.trim().is_empty()
+        {
+            self.invalid("/instrument/id", "must not be empty".to_owned());
+        }
+        if let Some(organization) = &self.organization {
+            let blank_id = organization.id.trim().is_empty();
+            let blank_name = organization.name.as_ref().is_some_and(|n| n.trim().is_empty());
+            if blank_id {
+                self.invalid("/organization/id", "must not be empty".to_owned());
+            }
+            if blank_name {
+                self.invalid("/organization/name", "must not be empty".to_owned());
+            }
+        }
+        self.check_sizes(limits);
     }
 }
 
@@ -620,5 +689,31 @@ impl<'de> Visitor<'de> for PairsSeed {
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Err(Pairs::NotAnObject("null".to_owned())))
+    }
+}
+
+/// Reads an array of strings, storing at most `limit` of them; `Err(count)` when there are
+/// more (the rest is still consumed, never stored). Anything else is a deserialization error,
+/// and the careful path describes it.
+struct BoundedStrings {
+    limit: usize,
+}
+
+impl<'de> Visitor<'de> for BoundedStrings {
+    type Value = Result<Vec<String>, usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(self.limit).min(64));
+        let mut count = 0usize;
+        while let Some(text) = seq.next_element::<Cow<'de, str>>()? {
+            count += 1;
+            if count <= self.limit {
+                out.push(text.into_owned());
+            }
+        }
+        Ok(if count > self.limit { Err(count) } else { Ok(out) })
     }
 }

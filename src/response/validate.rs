@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use super::parse::{self, Draft, DraftRef};
 use super::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem};
 use crate::instrument::{Category, Extensions, Instrument, Item, ScaleOption};
-use crate::json::{clip, push_index, push_token};
+use crate::json::{clip, listing, push_index, push_token};
 use crate::registry::Registry;
 
 /// A response that fits its instrument: every answer names a known item and one of that
@@ -122,12 +122,14 @@ impl<'i> ValidatedResponse<'i> {
     }
 }
 
-/// Validates an owned document (the serde path).
+/// Validates an owned document (built in code or read by serde), with the checks the JSON
+/// reader applies while reading.
 pub(super) fn validate_response<'i>(
     response: &Response,
     instrument: &'i Instrument,
+    limits: &ResponseLimits,
 ) -> Result<ValidatedResponse<'i>, ResponseError> {
-    let draft = Draft {
+    let mut draft = Draft {
         instrument: Some(DraftRef {
             id: Cow::Borrowed(&response.instrument.id),
             version: Some(response.instrument.version.clone()),
@@ -140,6 +142,7 @@ pub(super) fn validate_response<'i>(
         extensions: response.extensions.clone(),
         problems: Vec::new(),
     };
+    draft.check_built(limits);
     validate_draft(draft, instrument)
 }
 
@@ -160,13 +163,12 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
 
     let mut answers = vec![None; instrument.item_count()];
     let mut seen = vec![false; instrument.item_count()];
-    let mut unknown: Vec<&str> = Vec::new();
+    let mut unknown: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (key, value) in &draft.answers {
         let Some(item) = instrument.item_index(key) else {
-            if unknown.contains(&key.as_ref()) {
+            if !unknown.insert(key.as_ref()) {
                 problems.push(ResponseProblem::DuplicateKey { pointer: "/answers".to_owned(), key: clip(key) });
             } else {
-                unknown.push(key);
                 problems.push(ResponseProblem::UnknownItem {
                     pointer: push_token("/answers", key),
                     item: clip(key),
@@ -223,16 +225,29 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
     });
 
     if let Some(focus) = &draft.focus_categories {
+        // Listed once for every problem: the list is capped, never copied whole per problem.
+        let mut known: Option<String> = None;
+        let mut seen = vec![false; instrument.categories().len()];
         for (i, category) in focus.iter().enumerate() {
             let pointer = || push_index("/focus_categories", i);
-            if instrument.category_index(category).is_none() {
-                problems.push(ResponseProblem::UnknownFocusCategory {
+            match instrument.category_index(category) {
+                None => problems.push(ResponseProblem::UnknownFocusCategory {
                     pointer: pointer(),
                     category: clip(category),
-                    known: instrument.categories().iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "),
-                });
-            } else if focus[..i].contains(category) {
-                problems.push(ResponseProblem::DuplicateFocusCategory { pointer: pointer(), category: clip(category) });
+                    known: known
+                        .get_or_insert_with(|| listing(instrument.categories().iter().map(|c| c.id.as_str())))
+                        .clone(),
+                }),
+                Some(k) => {
+                    if seen.get(k).copied().unwrap_or(false) {
+                        problems.push(ResponseProblem::DuplicateFocusCategory {
+                            pointer: pointer(),
+                            category: clip(category),
+                        });
+                    } else if let Some(slot) = seen.get_mut(k) {
+                        *slot = true;
+                    }
+                }
             }
         }
     }
@@ -259,7 +274,7 @@ fn allowed_options(instrument: &Instrument, item: usize) -> String {
         .items
         .get(item)
         .and_then(|e| instrument.scales().get(e.scale))
-        .map(|s| s.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "))
+        .map(|s| listing(s.options.iter().map(|o| o.id.as_str())))
         .unwrap_or_default()
 }
 
@@ -356,12 +371,14 @@ impl Registry {
             ResponseProblem::UnknownVersion {
                 id: clip(id),
                 version: clip(&version.to_string()),
-                available: self.versions(id).map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                available: listing(
+                    self.versions(id).map(ToString::to_string).collect::<Vec<_>>().iter().map(String::as_str),
+                ),
             }
         } else {
             let mut known: Vec<&str> = self.iter().map(Instrument::id).collect();
             known.dedup();
-            ResponseProblem::UnknownInstrument { id: clip(id), known: known.join(", ") }
+            ResponseProblem::UnknownInstrument { id: clip(id), known: listing(known) }
         };
         draft.problems.push(problem);
         Err(ResponseError { problems: draft.problems })

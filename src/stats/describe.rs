@@ -43,6 +43,12 @@ pub struct DifferenceSummary {
 /// ```
 #[must_use]
 pub fn describe(differences: &[Exact]) -> DifferenceSummary {
+    describe_with_mean(differences, mean_keys(&Keys::new(differences)))
+}
+
+/// [`describe`] with the mean computed by the caller (a cohort adds the percents term by term,
+/// which is linear in the pairs where adding the differences may not be).
+pub(crate) fn describe_with_mean(differences: &[Exact], mean: Option<Exact>) -> DifferenceSummary {
     let keys = Keys::new(differences);
     let count = |o: std::cmp::Ordering| to_u64(differences.iter().filter(|d| d.sign() == o).count());
     DifferenceSummary {
@@ -50,7 +56,7 @@ pub fn describe(differences: &[Exact]) -> DifferenceSummary {
         n_positive: count(std::cmp::Ordering::Greater),
         n_negative: count(std::cmp::Ordering::Less),
         n_zero: count(std::cmp::Ordering::Equal),
-        mean: mean_keys(&keys),
+        mean,
         median: median_keys(&keys),
         min: extreme(&keys, differences, false),
         max: extreme(&keys, differences, true),

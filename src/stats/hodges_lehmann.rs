@@ -46,6 +46,8 @@
 //! denominator when the sample allows, otherwise [`Exact`] values). The sample comes from a
 //! fixed-seed generator; the result does not depend on it, only the running time does.
 
+use num_bigint::BigInt;
+
 use crate::Exact;
 use crate::stats::dist::{SubsetSumCdf, normal_quantile};
 use crate::stats::keys::{Keys, scaled_to_exact};
@@ -294,7 +296,51 @@ fn walsh_count(n: usize) -> u64 {
 /// Sorted values in the fastest exact representation.
 enum Walsh {
     Scaled { x: Vec<i128>, denom: i128 },
-    General(Vec<Exact>),
+    General(Vec<Fraction>),
+}
+
+/// A fraction kept unreduced, with a positive denominator. Walsh sums of values without a
+/// common `i128` denominator are only added and compared: comparing cross-multiplies, which
+/// costs a few multiplications, where reducing every sum would run a greatest-common-divisor
+/// computation per sum (most of the time of a cohort on an instrument with unusual points).
+#[derive(Clone, Debug)]
+struct Fraction {
+    numer: BigInt,
+    denom: BigInt,
+}
+
+impl Fraction {
+    fn of(value: &Exact) -> Fraction {
+        let (numer, denom) = value.to_big_parts();
+        Fraction { numer, denom }
+    }
+
+    fn to_exact(&self) -> Exact {
+        Exact::from_big_parts(self.numer.clone(), self.denom.clone())
+    }
+}
+
+impl PartialEq for Fraction {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Fraction {}
+
+impl PartialOrd for Fraction {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Fraction {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if self.denom == other.denom {
+            return self.numer.cmp(&other.numer);
+        }
+        (&self.numer * &other.denom).cmp(&(&other.numer * &self.denom))
+    }
 }
 
 impl Walsh {
@@ -306,7 +352,7 @@ impl Walsh {
                 Walsh::Scaled { x, denom: *denom }
             }
             Keys::General(v) => {
-                let mut x = v.clone();
+                let mut x: Vec<Fraction> = v.iter().map(Fraction::of).collect();
                 x.sort();
                 Walsh::General(x)
             }
@@ -324,7 +370,7 @@ impl Walsh {
     fn average(&self, k: u64) -> Option<Exact> {
         match self {
             Walsh::Scaled { x, denom } => Some(scaled_to_exact(select(x, k)?, *denom).half()),
-            Walsh::General(x) => Some(select(x, k)?.half()),
+            Walsh::General(x) => Some(select(x, k)?.to_exact().half()),
         }
     }
 
@@ -348,7 +394,7 @@ impl Walsh {
             Walsh::General(x) => {
                 let a = select(x, m / 2)?;
                 let b = next_after(x, &a, m / 2)?;
-                Some((&a + &b).half().half())
+                Some((&a.to_exact() + &b.to_exact()).half().half())
             }
         }
     }
@@ -371,10 +417,13 @@ impl WalshKey for i128 {
     }
 }
 
-impl WalshKey for Exact {
-    type Sum = Exact;
-    fn walsh_sum(&self, other: &Self) -> Exact {
-        self + other
+impl WalshKey for Fraction {
+    type Sum = Fraction;
+    fn walsh_sum(&self, other: &Self) -> Fraction {
+        if self.denom == other.denom {
+            return Fraction { numer: &self.numer + &other.numer, denom: self.denom.clone() };
+        }
+        Fraction { numer: &self.numer * &other.denom + &other.numer * &self.denom, denom: &self.denom * &other.denom }
     }
 }
 

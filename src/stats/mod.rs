@@ -60,6 +60,7 @@ mod golden;
 mod proptests;
 
 pub use adjust::{PAdjustMethod, adjust_p_values};
+pub(crate) use describe::describe_with_mean;
 pub use describe::{DifferenceSummary, describe, mean, median};
 pub use effect_size::rank_biserial;
 pub use hodges_lehmann::{
