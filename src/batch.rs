@@ -93,6 +93,65 @@ impl ProblemRecord {
     }
 }
 
+/// The outcome of validating one response document, as `equity-assess validate --format json`
+/// writes it: valid or not, and every problem.
+///
+/// ```
+/// use health_equity_assessment::Registry;
+/// use health_equity_assessment::batch::ValidationResult;
+///
+/// let result = ValidationResult::of(&Registry::builtin().validate_json("{}"));
+/// assert!(!result.valid);
+/// assert_eq!(result.problems[0].code, "missing_field");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct ValidationResult {
+    /// Whether the document is a valid response.
+    pub valid: bool,
+    /// The instrument it was validated against, `id@version` (`null` when invalid).
+    pub instrument: Option<String>,
+    /// The items left unanswered, in instrument order (empty when invalid).
+    pub unanswered: Vec<String>,
+    /// Every problem found (empty when valid).
+    pub problems: Vec<ProblemRecord>,
+}
+
+impl ValidationResult {
+    /// The result of a validation.
+    #[must_use]
+    pub fn of(result: &Result<crate::ValidatedResponse<'_>, ResponseError>) -> Self {
+        match result {
+            Ok(v) => ValidationResult {
+                valid: true,
+                instrument: Some(v.instrument().reference().to_string()),
+                unanswered: v.missing().map(|i| i.id.clone()).collect(),
+                problems: Vec::new(),
+            },
+            Err(e) => ValidationResult {
+                valid: false,
+                instrument: None,
+                unanswered: Vec::new(),
+                problems: ProblemRecord::from_response_error(e),
+            },
+        }
+    }
+
+    /// An invalid result with one problem (a document that could not be read).
+    #[must_use]
+    pub fn unreadable(problem: ProblemRecord) -> Self {
+        ValidationResult { valid: false, instrument: None, unanswered: Vec::new(), problems: vec![problem] }
+    }
+}
+
+impl ProblemRecord {
+    /// A problem with this code, pointer and message.
+    #[must_use]
+    pub fn new(code: impl Into<String>, pointer: Option<String>, message: impl Into<String>) -> Self {
+        ProblemRecord { code: code.into(), pointer, message: message.into() }
+    }
+}
+
 /// Validates and scores one input line (1-based `line`) against the registry.
 ///
 /// A syntax problem names the input line, not the line within the one-line document:

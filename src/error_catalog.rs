@@ -327,6 +327,7 @@ fn redcap_rows() -> Vec<Row> {
         X::Csv { line: 3, message: p("found record with 4 fields, but the previous record has 44 fields") },
         X::UnknownColumn { column: p("org"), form: p("heoa") },
         X::MissingColumn { column: p("organization_id") },
+        X::DuplicateColumn { column: p("q01_real_self_reported") },
         X::InvalidCode {
             record: p("1"),
             field: p("q01_real_self_reported"),
@@ -347,8 +348,9 @@ fn redcap_rows() -> Vec<Row> {
         X::MissingColumn { .. } => 2,
         X::InvalidCode { .. } => 3,
         X::InvalidValue { .. } => 4,
+        X::DuplicateColumn { .. } => 5,
     };
-    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 5, "RedcapProblem");
+    assert_complete(&all.iter().map(ordinal).collect::<Vec<_>>(), 6, "RedcapProblem");
     all.iter().map(|e| (e.code(), e.to_string())).collect()
 }
 

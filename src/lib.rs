@@ -94,7 +94,7 @@ pub use escape::{escape_controls, escape_markdown, is_unsafe_char, neutralize_fo
 pub use exact::{Exact, ParseExactError};
 pub use instrument::{FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem, InstrumentRef, InstrumentSpec};
 pub use json::{ExtensionValue, MAX_EXTENSION_DEPTH};
-pub use registry::{BUILTIN_FILES, DuplicateInstrument, Registry};
+pub use registry::{BUILTIN_FILES, DuplicateInstrument, InstrumentListing, Registry};
 pub use response::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse};
 pub use schema::SchemaKind;
 pub use score::{CategoryScore, Opportunity, OverallScore, ScoreReport};

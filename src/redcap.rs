@@ -12,10 +12,18 @@
 //! item. The item id is kept in each field's annotation.
 //!
 //! **Records** ([`import_records`]): a REDCap "raw" CSV export (variable names as the header,
-//! coded values) of that form becomes one [`Response`] per row. REDCap's own columns
-//! (`redcap_*`, `<form>_complete`) and the calc fields are ignored; any other unknown column, a
-//! code not among an item's choices, or a malformed date is reported with its row and column.
-//! Notes and extensions are not carried through REDCap.
+//! coded values) of that form becomes one [`Response`] per row. REDCap's own system columns
+//! (`redcap_event_name`, `redcap_repeat_instrument`, `redcap_repeat_instance`,
+//! `redcap_data_access_group`, `redcap_survey_identifier`, and `<form>_complete` and
+//! `<form>_timestamp` for this instrument's form) and the calc fields are ignored; any other
+//! unknown column (so a mistyped item column is never dropped with its answers), a column
+//! named twice, a code not among an item's choices, or a malformed date is reported with its
+//! record and column. Values are taken byte for byte, never trimmed. Notes and extensions are
+//! not carried through REDCap, and an empty focus list reads back as no focus list.
+//!
+//! Text cells that a spreadsheet would run as formulas are written with a leading `'`
+//! ([`Formulas::Neutralize`](crate::Formulas), see [`neutralize_formula`]);
+//! [`import_records`] removes it again, so an export reads back exactly.
 //!
 //! ```
 //! use health_equity_assessment::{Registry, Response};
@@ -26,7 +34,7 @@
 //! assert!(dictionary.starts_with("\"Variable / Field Name\",\"Form Name\""));
 //!
 //! let response = Response::from_json(include_str!("../examples/heoa-baseline.json"))?;
-//! let csv = records_csv(heoa, &[response.clone()]);
+//! let csv = records_csv(heoa, &[response.clone()], health_equity_assessment::Formulas::Neutralize);
 //! let imported = import_records(heoa, &csv).unwrap();
 //! let score = |r: &Response| r.validate(heoa).unwrap().score();
 //! assert_eq!(score(&imported[0]), score(&response));
@@ -36,7 +44,9 @@
 use std::collections::HashMap;
 
 use crate::instrument::{CategoryRule, Instrument, Item, Scale};
+use crate::json::clip;
 use crate::response::{Organization, Response, parse_date};
+use crate::{Formulas, neutralize_formula, restore_formula};
 
 /// The header of a REDCap data dictionary, in REDCap's order.
 pub const DICTIONARY_COLUMNS: [&str; 18] = [
@@ -297,9 +307,14 @@ pub fn data_dictionary(instrument: &Instrument) -> String {
 }
 
 /// Responses as a REDCap raw record export of the instrument's form (what [`import_records`]
-/// reads back). Record ids are `1`, `2`, … in order.
+/// reads back). Record ids are `1`, `2`, … in order. With [`Formulas::Neutralize`], an
+/// organization id or name that a spreadsheet would run as a formula gets a leading `'`.
 #[must_use]
-pub fn records_csv(instrument: &Instrument, responses: &[Response]) -> String {
+pub fn records_csv(instrument: &Instrument, responses: &[Response], formulas: Formulas) -> String {
+    let text = |value: &str| match formulas {
+        Formulas::Raw => value.to_owned(),
+        _ => neutralize_formula(value).into_owned(),
+    };
     let form = form_name(instrument);
     let items: Vec<(String, &Item)> =
         instrument.items().enumerate().map(|(i, (_, item))| (item_field(instrument, i, item), item)).collect();
@@ -314,8 +329,8 @@ pub fn records_csv(instrument: &Instrument, responses: &[Response]) -> String {
     for (n, r) in responses.iter().enumerate() {
         let mut row = vec![
             (n + 1).to_string(),
-            r.organization.id.to_string(),
-            r.organization.name.as_deref().unwrap_or_default().to_owned(),
+            text(&r.organization.id),
+            text(r.organization.name.as_deref().unwrap_or_default()),
             r.assessed_on.to_string(),
         ];
         let focus = r.focus_categories.as_deref().unwrap_or_default();
@@ -356,6 +371,12 @@ pub enum RedcapProblem {
         column: String,
         /// The form.
         form: String,
+    },
+    /// A column named twice: which one holds the answer cannot be told.
+    #[error("the column {column:?} appears more than once")]
+    DuplicateColumn {
+        /// The column name.
+        column: String,
     },
     /// A required column is absent.
     #[error("the column {column:?} is missing")]
@@ -399,6 +420,7 @@ impl RedcapProblem {
             RedcapProblem::Csv { .. } => "invalid_csv",
             RedcapProblem::UnknownColumn { .. } => "unknown_column",
             RedcapProblem::MissingColumn { .. } => "missing_column",
+            RedcapProblem::DuplicateColumn { .. } => "duplicate_column",
             RedcapProblem::InvalidCode { .. } => "invalid_code",
             RedcapProblem::InvalidValue { .. } => "invalid_value",
         }
@@ -419,6 +441,16 @@ impl RedcapError {
         &self.problems
     }
 }
+
+/// REDCap's own columns in a record export, ignored on import (with `<form>_complete` and
+/// `<form>_timestamp` of the instrument's form).
+pub const SYSTEM_COLUMNS: [&str; 5] = [
+    "redcap_event_name",
+    "redcap_repeat_instrument",
+    "redcap_repeat_instance",
+    "redcap_data_access_group",
+    "redcap_survey_identifier",
+];
 
 /// Reads a REDCap raw record export of the instrument's form into one response per record.
 ///
@@ -446,15 +478,21 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
         instrument.categories().iter().enumerate().map(|(k, c)| category_field(k, &c.id)).collect();
     let focus_columns: Vec<String> = (1..=instrument.categories().len()).map(|k| format!("focus___{k}")).collect();
     let mut problems = Vec::new();
+    let own = [format!("{form}_complete"), format!("{form}_timestamp")];
+    let mut seen = std::collections::HashSet::new();
     for column in &header {
+        if !seen.insert(column) {
+            problems.push(RedcapProblem::DuplicateColumn { column: clip(column) });
+            continue;
+        }
         let known = ["record_id", "organization_id", "organization_name", "assessed_on"].contains(&column)
+            || SYSTEM_COLUMNS.contains(&column)
+            || own.iter().any(|c| c == column)
             || items.contains_key(column)
             || calcs.iter().any(|c| c == column)
-            || focus_columns.iter().any(|c| c == column)
-            || column.starts_with("redcap_")
-            || column.ends_with("_complete");
+            || focus_columns.iter().any(|c| c == column);
         if !known {
-            problems.push(RedcapProblem::UnknownColumn { column: column.to_owned(), form: form.clone() });
+            problems.push(RedcapProblem::UnknownColumn { column: clip(column), form: form.clone() });
         }
     }
     for required in ["organization_id", "assessed_on"] {
@@ -480,22 +518,22 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
             "" => (n + 1).to_string(),
             id => id.to_owned(),
         };
-        let org = get("organization_id").trim();
-        if org.is_empty() {
+        let org = restore_formula(get("organization_id"));
+        if org.trim().is_empty() {
             problems.push(RedcapProblem::InvalidValue {
                 record: record_id.clone(),
                 field: "organization_id".to_owned(),
-                value: String::new(),
+                value: clip(&org),
                 reason: "an organization id is required".to_owned(),
             });
         }
-        let date = match parse_date(get("assessed_on").trim()) {
+        let date = match parse_date(get("assessed_on")) {
             Ok(date) => Some(date),
             Err(reason) => {
                 problems.push(RedcapProblem::InvalidValue {
                     record: record_id.clone(),
                     field: "assessed_on".to_owned(),
-                    value: get("assessed_on").to_owned(),
+                    value: clip(get("assessed_on")),
                     reason,
                 });
                 None
@@ -504,7 +542,6 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
         let mut answers = std::collections::BTreeMap::new();
         for (column, value) in header.iter().zip(record.iter()) {
             let Some((item, scale)) = items.get(column) else { continue };
-            let value = value.trim();
             if value.is_empty() {
                 continue;
             }
@@ -521,7 +558,7 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
                     record: record_id.clone(),
                     field: column.to_owned(),
                     item: item.id.clone(),
-                    value: value.to_owned(),
+                    value: clip(value),
                     choices: scale
                         .map(|s| (1..=s.options.len()).map(|c| c.to_string()).collect::<Vec<_>>().join(", "))
                         .unwrap_or_default(),
@@ -532,13 +569,13 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
         for (category, column) in instrument.categories().iter().zip(&focus_columns) {
             // A raw export writes 0 or 1 (blank when the field was never shown); anything else is
             // a labelled export or an edit, and silently dropping the category would lose data.
-            match get(column).trim() {
+            match get(column) {
                 "1" => focus.push(category.id.clone()),
                 "0" | "" => {}
                 other => problems.push(RedcapProblem::InvalidValue {
                     record: record_id.clone(),
                     field: column.clone(),
-                    value: other.to_owned(),
+                    value: clip(other),
                     reason: format!(
                         "a focus checkbox (category {}) is 1 (checked), 0 or blank in a raw export",
                         category.id
@@ -547,11 +584,11 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
             }
         }
         let has_focus_columns = focus_columns.iter().any(|c| position(c).is_some());
-        if let (false, Some(assessed_on)) = (org.is_empty(), date) {
-            let name = get("organization_name").trim();
+        if let (false, Some(assessed_on)) = (org.trim().is_empty(), date) {
+            let name = restore_formula(get("organization_name"));
             responses.push(Response {
                 instrument: instrument.reference(),
-                organization: Organization::new(org, (!name.is_empty()).then(|| name.to_owned())),
+                organization: Organization::new(org.as_ref(), (!name.is_empty()).then(|| name.into_owned())),
                 assessed_on,
                 answers,
                 notes: None,

@@ -52,6 +52,44 @@ impl DuplicateInstrument {
     }
 }
 
+/// One instrument as `equity-assess instruments --format json` lists it.
+///
+/// ```
+/// use health_equity_assessment::{InstrumentListing, Registry};
+///
+/// let listing: Vec<InstrumentListing> = Registry::builtin().iter().map(InstrumentListing::of).collect();
+/// assert_eq!(listing[1].id, "heoa");
+/// assert_eq!((listing[1].categories, listing[1].items), (7, 33));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct InstrumentListing {
+    /// Instrument id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// Number of categories.
+    pub categories: usize,
+    /// Number of items.
+    pub items: usize,
+}
+
+impl InstrumentListing {
+    /// The listing of one instrument.
+    #[must_use]
+    pub fn of(instrument: &Instrument) -> Self {
+        InstrumentListing {
+            id: instrument.id().to_owned(),
+            version: instrument.version().to_string(),
+            title: instrument.title().to_owned(),
+            categories: instrument.categories().len(),
+            items: instrument.item_count(),
+        }
+    }
+}
+
 impl Registry {
     /// An empty registry.
     #[must_use]

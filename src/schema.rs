@@ -41,6 +41,10 @@ pub enum SchemaKind {
     Crosswalk,
     /// A pre-fill of one instrument from a response to another.
     Prefill,
+    /// The result of validating a response (`validate --format json`).
+    ValidationResult,
+    /// The list of instruments (`instruments --format json`).
+    InstrumentList,
 }
 
 impl SchemaKind {
@@ -55,6 +59,8 @@ impl SchemaKind {
         SchemaKind::BatchLine,
         SchemaKind::Crosswalk,
         SchemaKind::Prefill,
+        SchemaKind::ValidationResult,
+        SchemaKind::InstrumentList,
     ];
 
     /// The name used on the command line and in file names, e.g. `score-report`.
@@ -70,6 +76,8 @@ impl SchemaKind {
             SchemaKind::BatchLine => "batch-line",
             SchemaKind::Crosswalk => "crosswalk",
             SchemaKind::Prefill => "prefill",
+            SchemaKind::ValidationResult => "validation-result",
+            SchemaKind::InstrumentList => "instrument-list",
         }
     }
 
@@ -98,6 +106,8 @@ impl SchemaKind {
             SchemaKind::BatchLine => generate::<crate::batch::BatchLine>(),
             SchemaKind::Crosswalk => generate::<crate::crosswalk::Crosswalk>(),
             SchemaKind::Prefill => generate::<crate::crosswalk::Prefill>(),
+            SchemaKind::ValidationResult => generate::<crate::batch::ValidationResult>(),
+            SchemaKind::InstrumentList => generate::<Vec<crate::InstrumentListing>>(),
         }
     }
 

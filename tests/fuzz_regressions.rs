@@ -2,7 +2,8 @@
 //! them, and a sample of the corpus stands guard. Every input must give a value or a typed error.
 //!
 //! `tests/fuzz-regressions/` holds inputs of `parse_validate_score` and `instrument_load`;
-//! `tests/fuzz-regressions/fhir/` those of `fhir_import` (replayed with the `fhir` feature).
+//! `tests/fuzz-regressions/fhir/` those of `fhir_import` (replayed with the `fhir` feature);
+//! `tests/fuzz-regressions/mappings/` those of `mapping_files` (item maps and crosswalks).
 
 mod common;
 
@@ -35,6 +36,35 @@ fn every_kept_fuzz_input_is_handled() {
         }
         if let Err(e) = Instrument::from_slice(&bytes) {
             assert!(!e.problems().is_empty(), "{}", path.display());
+        }
+    }
+}
+
+/// The invariants of `fuzz/fuzz_targets/mapping_files.rs`.
+#[test]
+fn every_kept_mapping_fuzz_input_is_handled() {
+    use health_equity_assessment::crosswalk::Crosswalk;
+    use health_equity_assessment::progress::{CompareOptions, ItemMap, compare};
+
+    let registry = Registry::builtin();
+    let baseline = registry.validate_json(&common::read("examples/heoa-baseline.json")).unwrap().score();
+    let follow_up = registry.validate_json(&common::read("examples/heoa-follow-up.json")).unwrap().score();
+    for path in kept_inputs("tests/fuzz-regressions/mappings") {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        match ItemMap::from_json(&text) {
+            Ok(map) => {
+                let again = ItemMap::from_json(&serde_json::to_string(&map).unwrap()).unwrap();
+                assert_eq!(again, map, "{}", path.display());
+                let _ = compare(&baseline, &follow_up, &CompareOptions::new().with_item_map(&map));
+            }
+            Err(e) => assert!(!e.problems().is_empty(), "{}", path.display()),
+        }
+        if let Ok(crosswalk) = Crosswalk::from_json(&text) {
+            for target in registry.iter() {
+                if crosswalk.check(registry.latest("heoa").unwrap(), target).is_ok() {
+                    let _ = crosswalk.apply(&baseline, target);
+                }
+            }
         }
     }
 }

@@ -251,7 +251,10 @@ proptest! {
         }
         let report = cohort.analyze(&CohortOptions::default()).unwrap();
         let pairs: usize = report.instruments.iter().map(|i| i.pairs).sum();
-        prop_assert_eq!(pairs + report.unpaired.len() + report.not_comparable.len(), report.organizations);
+        prop_assert_eq!(
+            pairs + report.unpaired.len() + report.not_comparable.len() + report.ambiguous.len(),
+            report.groups
+        );
         let _ = cohort.tidy_rows(&CohortOptions::default());
     }
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use health_equity_assessment::redcap::{DICTIONARY_COLUMNS, data_dictionary, import_records, records_csv};
-use health_equity_assessment::{Instrument, Registry, Response};
+use health_equity_assessment::{Formulas, Instrument, Registry, Response};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -92,7 +92,7 @@ proptest! {
         for instrument in Registry::builtin().iter() {
             let response = random_response(instrument, &choices, focus, name.trim());
             let second = random_response(instrument, &choices.iter().rev().copied().collect::<Vec<_>>(), !focus, "Second");
-            let csv = records_csv(instrument, &[response.clone(), second.clone()]);
+            let csv = records_csv(instrument, &[response.clone(), second.clone()], Formulas::Neutralize);
             let imported = import_records(instrument, &csv).unwrap();
             prop_assert_eq!(imported.len(), 2);
             prop_assert_eq!(&imported[0], &response);
@@ -107,7 +107,7 @@ proptest! {
 fn import_errors_name_the_record_and_field() {
     let heoa = Registry::builtin().latest("heoa").unwrap();
     let response = Response::from_json(&common::read("examples/heoa-baseline.json")).unwrap();
-    let csv = records_csv(heoa, &[response]);
+    let csv = records_csv(heoa, &[response], Formulas::Neutralize);
     let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
     // Corrupt the first answer code, the date, and add an unknown column.
     let header: Vec<&str> = lines[0].split(',').collect();

@@ -8,6 +8,10 @@ use std::path::Path;
 /// Largest document read by default: 4 MiB, the library's default response limit.
 pub const DEFAULT_MAX_BYTES: u64 = 4 << 20;
 
+/// The largest `--max-document-bytes` accepted: 1 GiB. A document or line is held in memory
+/// whole, so the limit is what bounds memory.
+pub const MAX_MAX_BYTES: u64 = 1 << 30;
+
 static MAX_BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
 
 /// Sets the largest document (or NDJSON line) read, for the whole run (`--max-document-bytes`).
@@ -19,6 +23,20 @@ pub fn set_max_bytes(bytes: u64) {
 #[must_use]
 pub fn max_bytes() -> u64 {
     MAX_BYTES.get().copied().unwrap_or(DEFAULT_MAX_BYTES)
+}
+
+/// The largest newline-delimited line read, in bytes.
+#[must_use]
+pub fn max_line_bytes() -> usize {
+    usize::try_from(max_bytes()).unwrap_or(usize::MAX)
+}
+
+/// The message for a line over the limit: reading its source stops there.
+#[must_use]
+pub fn too_long(limit: usize) -> String {
+    format!(
+        "line longer than the limit of {limit} bytes; the rest of this input was not read (its end cannot be found without reading on without bound; raise --max-document-bytes)"
+    )
 }
 
 /// The library's response limits with the document size of this run.
@@ -98,7 +116,7 @@ pub fn read_text(path: &str, limit: u64) -> Result<String, InputError> {
     let io_error = |source| InputError::Io { path: shown.clone(), source };
     let mut bytes = Vec::new();
     let read = if path == "-" {
-        io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)
+        io::stdin().lock().take(limit.saturating_add(1)).read_to_end(&mut bytes)
     } else {
         let file = File::open(Path::new(path)).map_err(io_error)?;
         if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
@@ -107,7 +125,7 @@ pub fn read_text(path: &str, limit: u64) -> Result<String, InputError> {
                 source: io::Error::new(io::ErrorKind::InvalidInput, "is a directory"),
             });
         }
-        file.take(limit + 1).read_to_end(&mut bytes)
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)
     };
     read.map_err(io_error)?;
     if bytes.len() as u64 > limit {
@@ -132,17 +150,18 @@ pub fn display_name(path: &str) -> String {
 pub enum Line {
     /// A line (without its line ending) of at most the limit.
     Text(String),
-    /// A line longer than the limit: skipped without being kept in memory.
-    TooLong(usize),
+    /// A line longer than the limit: read only up to the limit, so the caller must stop reading
+    /// this input (the rest of the line may never end, as on `/dev/zero`).
+    TooLong,
     /// A line that is not UTF-8.
     NotUtf8(usize),
 }
 
 /// Reads the next line of at most `limit` bytes, or `None` at the end of the input. A longer
-/// line is consumed and reported by length, never held in memory whole.
+/// line is read only to the limit and reported as [`Line::TooLong`]: memory and time stay
+/// bounded by the limit whatever the input.
 pub fn read_bounded_line<R: io::BufRead>(reader: &mut R, limit: usize) -> io::Result<Option<Line>> {
     let mut bytes = Vec::new();
-    let mut total = 0usize;
     let mut saw_any = false;
     loop {
         let (done, used) = {
@@ -153,17 +172,17 @@ pub fn read_bounded_line<R: io::BufRead>(reader: &mut R, limit: usize) -> io::Re
             saw_any = true;
             match chunk.iter().position(|b| *b == b'\n') {
                 Some(i) => {
-                    if total + i <= limit {
-                        bytes.extend_from_slice(&chunk[..i]);
+                    if bytes.len() + i > limit {
+                        return Ok(Some(Line::TooLong));
                     }
-                    total += i;
+                    bytes.extend_from_slice(&chunk[..i]);
                     (true, i + 1)
                 }
                 None => {
-                    if total + chunk.len() <= limit {
-                        bytes.extend_from_slice(chunk);
+                    if bytes.len() + chunk.len() > limit {
+                        return Ok(Some(Line::TooLong));
                     }
-                    total += chunk.len();
+                    bytes.extend_from_slice(chunk);
                     (false, chunk.len())
                 }
             }
@@ -175,9 +194,6 @@ pub fn read_bounded_line<R: io::BufRead>(reader: &mut R, limit: usize) -> io::Re
     }
     if !saw_any {
         return Ok(None);
-    }
-    if total > limit {
-        return Ok(Some(Line::TooLong(total)));
     }
     if bytes.last() == Some(&b'\r') {
         bytes.pop();
@@ -194,12 +210,16 @@ mod tests {
 
     #[test]
     fn bounded_lines() {
-        let data = b"short\r\n0123456789abcdef\n\xff\xfe\nlast";
+        let data = b"short\r\n\xff\xfe\nlast\n0123456789abcdef\nnever read";
         let mut r = io::BufReader::with_capacity(4, &data[..]);
         assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::Text("short".into())));
-        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::TooLong(16)));
         assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::NotUtf8(0)));
         assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::Text("last".into())));
-        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), None);
+        assert_eq!(read_bounded_line(&mut r, 10).unwrap(), Some(Line::TooLong));
+        // An endless line stops after the limit.
+        let mut zeros = io::BufReader::new(io::repeat(0));
+        assert_eq!(read_bounded_line(&mut zeros, 1 << 20).unwrap(), Some(Line::TooLong));
+        let mut empty = io::BufReader::new(&b""[..]);
+        assert_eq!(read_bounded_line(&mut empty, 10).unwrap(), None);
     }
 }

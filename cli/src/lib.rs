@@ -17,10 +17,13 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use health_equity_assessment::batch::{ProblemRecord, ValidationResult};
 use health_equity_assessment::cohort::synthetic::{self, SyntheticCohort};
 use health_equity_assessment::cohort::{CohortOptions, summary_rows};
 use health_equity_assessment::progress::{CompareOptions, FollowUpWindow, ItemMap, Program, compare};
-use health_equity_assessment::{Instrument, Registry, ResponseError, SchemaKind, ValidatedResponse};
+use health_equity_assessment::{
+    Formulas, Instrument, InstrumentListing, Registry, ResponseError, SchemaKind, ValidatedResponse, escape_controls,
+};
 use health_equity_assessment::{fhir, stats};
 use serde::Serialize;
 
@@ -33,7 +36,13 @@ use serde::Serialize;
 struct Cli {
     /// Largest document (or newline-delimited line) read, in bytes; larger inputs are refused
     /// before being read in full.
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = input::DEFAULT_MAX_BYTES)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        default_value_t = input::DEFAULT_MAX_BYTES,
+        value_parser = clap::value_parser!(u64).range(1..=input::MAX_MAX_BYTES)
+    )]
     max_document_bytes: u64,
     #[command(subcommand)]
     command: Command,
@@ -157,6 +166,11 @@ enum Command {
         /// Instrument files for instruments that are not built in (repeatable).
         #[arg(long = "instrument-file", value_name = "PATH")]
         instrument_files: Vec<String>,
+        /// Write CSV text cells as they are. By default a cell that a spreadsheet would run as a
+        /// formula (beginning with =, +, -, @, tab or carriage return) gets a leading ' (OWASP's
+        /// advice against CSV injection); numbers are never changed.
+        #[arg(long)]
+        raw_csv: bool,
     },
     /// Write a synthetic cohort as newline-delimited JSON (deterministic for a seed).
     SyntheticCohort {
@@ -390,14 +404,16 @@ where
     input::set_max_bytes(cli.max_document_bytes);
     match execute(cli.command) {
         Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,
+        // Every line on standard error shows control characters escaped: a file name or an id
+        // from the input can neither drive the terminal nor forge another line.
         Err(Failure::Usage(message)) => {
-            let _ = writeln!(io::stderr(), "equity-assess: {message}");
+            let _ = writeln!(io::stderr(), "equity-assess: {}", escape_controls(&message));
             ExitCode::from(2)
         }
         Err(Failure::Invalid(lines)) => {
             let mut err = io::stderr().lock();
             for line in lines {
-                let _ = writeln!(err, "{line}");
+                let _ = writeln!(err, "{}", escape_controls(&line));
             }
             ExitCode::from(1)
         }
@@ -437,6 +453,7 @@ fn execute(command: Command) -> Result<(), Failure> {
             summary_csv,
             strict,
             instrument_files,
+            raw_csv,
         } => {
             let alternative = match alternative {
                 AlternativeArg::TwoSided => stats::Alternative::TwoSided,
@@ -478,7 +495,8 @@ fn execute(command: Command) -> Result<(), Failure> {
             if let Some(date) = program_completed {
                 options = options.with_program(Program::new(date).with_window(window.unwrap_or_default()));
             }
-            cohort_command(&inputs, &options, format, summary_csv.as_deref(), strict, &instrument_files)
+            let formulas = if raw_csv { Formulas::Raw } else { Formulas::Neutralize };
+            cohort_command(&inputs, &options, format, summary_csv.as_deref(), strict, &instrument_files, formulas)
         }
         Command::SyntheticCohort {
             organizations,
@@ -547,32 +565,25 @@ fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Writes text for a person: any control character that a renderer let through is shown
+/// escaped (renderers escape the text they take from input, line breaks included; this keeps
+/// escape sequences out of the terminal even if one is missed).
+fn emit_text(text: &str) -> Result<(), Failure> {
+    if !text.chars().any(|c| c != '\n' && health_equity_assessment::is_unsafe_char(c)) {
+        return emit(text);
+    }
+    let safe: Vec<std::borrow::Cow<'_, str>> = text.split('\n').map(escape_controls).collect();
+    emit(&safe.join("\n"))
+}
+
 fn emit_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(format!("cannot serialize: {e}")))?;
     text.push('\n');
     emit(&text)
 }
 
-#[derive(Serialize)]
-struct InstrumentListing<'a> {
-    id: &'a str,
-    version: String,
-    title: &'a str,
-    categories: usize,
-    items: usize,
-}
-
 fn instruments(format: ListFormat) -> Result<(), Failure> {
-    let listing: Vec<InstrumentListing<'_>> = Registry::builtin()
-        .iter()
-        .map(|i| InstrumentListing {
-            id: i.id(),
-            version: i.version().to_string(),
-            title: i.title(),
-            categories: i.categories().len(),
-            items: i.item_count(),
-        })
-        .collect();
+    let listing: Vec<InstrumentListing> = Registry::builtin().iter().map(InstrumentListing::of).collect();
     match format {
         ListFormat::Json => emit_json(&listing),
         ListFormat::Text => {
@@ -590,7 +601,7 @@ fn instruments(format: ListFormat) -> Result<(), Failure> {
                     )
                 })
                 .collect();
-            emit(&text)
+            emit_text(&text)
         }
     }
 }
@@ -675,21 +686,6 @@ fn read_and_validate<T>(
     }
 }
 
-#[derive(Serialize)]
-struct ValidationResult {
-    valid: bool,
-    instrument: Option<String>,
-    unanswered: Vec<String>,
-    problems: Vec<ProblemJson>,
-}
-
-#[derive(Serialize)]
-struct ProblemJson {
-    code: &'static str,
-    pointer: Option<String>,
-    message: String,
-}
-
 fn validate(path: &str, instrument_file: Option<&str>, format: ListFormat) -> Result<(), Failure> {
     read_and_validate(path, instrument_file, |read| {
         let result = match read {
@@ -698,9 +694,7 @@ fn validate(path: &str, instrument_file: Option<&str>, format: ListFormat) -> Re
                 // A service reading `--format json` gets a result for every document it sent.
                 (ListFormat::Json, Some(code)) => {
                     let pointer = (code == "too_large").then(String::new);
-                    let problem = ProblemJson { code, pointer, message: e.reason() };
-                    let problems = vec![problem];
-                    emit_json(&ValidationResult { valid: false, instrument: None, unanswered: Vec::new(), problems })?;
+                    emit_json(&ValidationResult::unreadable(ProblemRecord::new(code, pointer, e.reason())))?;
                     return Err(Failure::Invalid(Vec::new()));
                 }
                 _ => return Err(e.into()),
@@ -721,9 +715,9 @@ fn report_validation(
             let total = v.instrument().item_count();
             let mut line = format!(
                 "{}: valid {} response from {} assessed {}; {} of {total} items answered",
-                input::display_name(path),
+                escape_controls(&input::display_name(path)),
                 v.instrument().reference(),
-                v.organization().id,
+                escape_controls(&v.organization().id),
                 v.assessed_on(),
                 total - missing.len()
             );
@@ -731,33 +725,13 @@ fn report_validation(
                 line.push_str(&format!(" (unanswered: {})", missing.join(", ")));
             }
             line.push('\n');
-            emit(&line)
+            emit_text(&line)
         }
         (ListFormat::Text, Err(e)) => Err(Failure::Invalid(problem_lines(path, &e))),
         (ListFormat::Json, result) => {
-            let (valid, instrument, unanswered, problems) = match &result {
-                Ok(v) => (
-                    true,
-                    Some(v.instrument().reference().to_string()),
-                    v.missing().map(|i| i.id.clone()).collect(),
-                    Vec::new(),
-                ),
-                Err(e) => (
-                    false,
-                    None,
-                    Vec::new(),
-                    e.problems()
-                        .iter()
-                        .map(|p| ProblemJson {
-                            code: p.code(),
-                            pointer: p.pointer().map(str::to_owned),
-                            message: p.to_string(),
-                        })
-                        .collect(),
-                ),
-            };
-            emit_json(&ValidationResult { valid, instrument, unanswered, problems })?;
-            if valid { Ok(()) } else { Err(Failure::Invalid(Vec::new())) }
+            let result = ValidationResult::of(&result);
+            emit_json(&result)?;
+            if result.valid { Ok(()) } else { Err(Failure::Invalid(Vec::new())) }
         }
     }
 }
@@ -768,7 +742,7 @@ fn score(path: &str, instrument_file: Option<&str>, format: ReportFormat) -> Res
         let report = validated.score();
         match format {
             ReportFormat::Json => emit_json(&report),
-            ReportFormat::Text => emit(&render::score_text::render(&report, validated.instrument())),
+            ReportFormat::Text => emit_text(&render::score_text::render(&report, validated.instrument())),
         }
     })
 }
@@ -847,7 +821,7 @@ fn diff(
     let labels = render::progress::Labels::new(vec![baseline.instrument(), follow_up.instrument()]);
     match format {
         DiffFormat::Json => emit_json(&report),
-        DiffFormat::Text => emit(&render::progress::text(&report, &labels)),
+        DiffFormat::Text => emit_text(&render::progress::text(&report, &labels)),
         DiffFormat::Markdown => emit(&render::progress::markdown(&report, &labels)),
         DiffFormat::Html => {
             let page = render::progress::html_page(&report, &labels)
@@ -1029,7 +1003,7 @@ fn crosswalk_command(
     let prefill = crosswalk.apply(&report, target).map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
     match format {
         ReportFormat::Json => emit_json(&prefill),
-        ReportFormat::Text => emit(&render::prefill_text::render(&prefill)),
+        ReportFormat::Text => emit_text(&render::prefill_text::render(&prefill)),
     }
 }
 
@@ -1056,6 +1030,7 @@ fn score_ndjson(path: &str, instrument_file: Option<&str>) -> Result<(), Failure
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let (mut number, mut scored, mut failed) = (0u64, 0u64, 0u64);
     let limits = input::limits();
+    let mut stopped = false;
     while let Some(line) = input::read_bounded_line(&mut reader, limits.max_document_bytes)
         .map_err(|e| Failure::Usage(format!("{}: cannot read: {e}", input::display_name(path))))?
     {
@@ -1065,11 +1040,11 @@ fn score_ndjson(path: &str, instrument_file: Option<&str>) -> Result<(), Failure
             input::Line::Text(text) => {
                 score_line_with(registry, number, text.strip_prefix('\u{feff}').unwrap_or(&text), &limits)
             }
-            input::Line::TooLong(bytes) => BatchLine::unreadable(
-                number,
-                "too_large",
-                format!("line of {bytes} bytes is over the limit of {}; skipped", limits.max_document_bytes),
-            ),
+            input::Line::TooLong => {
+                // The rest of the line may never end (/dev/zero): this line is the last read.
+                stopped = true;
+                BatchLine::unreadable(number, "too_large", input::too_long(limits.max_document_bytes))
+            }
             input::Line::NotUtf8(offset) => BatchLine::unreadable(number, "not_utf8", input::not_utf8(offset)),
         };
         if result.is_report() {
@@ -1079,16 +1054,22 @@ fn score_ndjson(path: &str, instrument_file: Option<&str>) -> Result<(), Failure
         }
         let written =
             serde_json::to_writer(&mut out, &result).map_err(io::Error::from).and_then(|()| out.write_all(b"\n"));
-        match written {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(Failure::Closed),
-            Err(e) => return Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
+        written.map_err(write_failure)?;
+        if stopped {
+            break;
         }
     }
     match out.flush() {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(Failure::Closed),
         Err(e) => return Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
         Ok(()) => {}
+    }
+    if stopped {
+        return Err(Failure::Invalid(vec![format!(
+            "{}: line {number}: {}; {scored} line(s) scored, {failed} failed",
+            input::display_name(path),
+            input::too_long(limits.max_document_bytes)
+        )]));
     }
     if failed > 0 {
         return Err(Failure::Invalid(vec![format!(
@@ -1099,13 +1080,8 @@ fn score_ndjson(path: &str, instrument_file: Option<&str>) -> Result<(), Failure
     Ok(())
 }
 
-fn csv_text<T: Serialize>(rows: &[T]) -> Result<String, Failure> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer.serialize(row).map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))?;
-    }
-    let bytes = writer.into_inner().map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))
+fn csv_text<T: Serialize>(rows: &[T], formulas: Formulas) -> Result<String, Failure> {
+    health_equity_assessment::to_csv(rows, formulas).map_err(|e| Failure::Usage(e.to_string()))
 }
 
 fn cohort_command(
@@ -1115,6 +1091,7 @@ fn cohort_command(
     summary_csv: Option<&str>,
     strict: bool,
     instrument_files: &[String],
+    formulas: Formulas,
 ) -> Result<(), Failure> {
     if !(options.hodges_lehmann.confidence_level > 0.0 && options.hodges_lehmann.confidence_level < 1.0) {
         return Err(Failure::Usage(format!(
@@ -1124,7 +1101,7 @@ fn cohort_command(
     }
     let registry = registry_with(instrument_files)?;
     let sources = cohort::sources(inputs).map_err(Failure::Usage)?;
-    let mut problems = Vec::new();
+    let mut problems = sources.skipped.clone();
     let cohort = cohort::load(&sources, &registry, &mut problems).map_err(Failure::Usage)?;
     if strict && !problems.is_empty() {
         return Err(Failure::Invalid(problems));
@@ -1132,19 +1109,19 @@ fn cohort_command(
     {
         let mut err = io::stderr().lock();
         for line in &problems {
-            let _ = writeln!(err, "{line}");
+            let _ = writeln!(err, "{}", escape_controls(line));
         }
     }
     let report =
         cohort.analyze(options).map_err(|e| Failure::Invalid(vec![format!("cannot analyze the cohort: {e}")]))?;
     if let Some(path) = summary_csv {
-        let text = csv_text(&summary_rows(&report))?;
+        let text = csv_text(&summary_rows(&report), formulas)?;
         std::fs::write(path, text).map_err(|e| Failure::Usage(format!("{path}: cannot write: {e}")))?;
     }
     match format {
         CohortFormat::Json => emit_json(&report),
-        CohortFormat::Text => emit(&render::cohort_text::render(&report)),
-        CohortFormat::Csv => emit(&csv_text(&cohort.tidy_rows(options))?),
+        CohortFormat::Text => emit_text(&render::cohort_text::render(&report)),
+        CohortFormat::Csv => emit(&csv_text(&cohort.tidy_rows(options), formulas)?),
     }
 }
 

@@ -22,9 +22,19 @@
 //!
 //! # Pairing
 //!
-//! Assessments are grouped by organization id and instrument id. The earliest is the baseline
-//! and the latest the follow-up (ties in date are broken by source name, so the result does not
-//! depend on input order); assessments in between are kept as `intermediate` and not used.
+//! Every document is counted once. Two documents with the same content (instrument and
+//! version, organization id and name, date, and every answer) are one assessment reached twice,
+//! under two names or through a link: the first by source name is kept and the other is listed
+//! in [`CohortReport::duplicates`]. (A caller that knows two names are one file, such as the
+//! command line after resolving paths, records the second with [`Cohort::duplicate`] instead
+//! of adding it.)
+//!
+//! Assessments are then grouped by organization id and instrument id. The earliest is the
+//! baseline and the latest the follow-up; assessments in between are kept as `intermediate`
+//! and not used. When two different assessments share the earliest or the latest date, which
+//! one is the baseline (or the follow-up) is undecidable: the organization is listed in
+//! [`CohortReport::ambiguous`] and left out of the statistics. Nothing depends on the order in
+//! which documents were added: the report is the same for any permutation of its inputs.
 //! An organization with one assessment is reported as unpaired. A pair on different major
 //! versions cannot be compared and is reported as such.
 //!
@@ -177,6 +187,8 @@ impl CohortError {
 pub struct Cohort {
     entries: Vec<(String, ScoreReport)>,
     rejected: Vec<RejectedDocument>,
+    /// Documents the caller found to be another document again (same file).
+    duplicates: Vec<Duplicate>,
 }
 
 impl Cohort {
@@ -194,6 +206,16 @@ impl Cohort {
     /// Records a document that could not be read or validated, so the report lists it.
     pub fn reject(&mut self, source: impl Into<String>, problems: Vec<String>) {
         self.rejected.push(RejectedDocument { source: source.into(), problems });
+    }
+
+    /// Records that the document at `source` is the one at `same_as` again (the same file under
+    /// two names, or through a link), so it is counted once and the report lists it.
+    pub fn duplicate(&mut self, source: impl Into<String>, same_as: impl Into<String>) {
+        self.duplicates.push(Duplicate {
+            source: source.into(),
+            same_as: same_as.into(),
+            reason: DuplicateReason::SameFile,
+        });
     }
 
     /// The number of assessments added.
@@ -218,7 +240,7 @@ impl Cohort {
             return Err(CohortError::TooManyAssessments { count: self.entries.len(), limit: options.max_assessments });
         }
         let pairing = self.pair(options);
-        let mut instruments = Vec::new();
+        let mut instruments = Vec::with_capacity(pairing.groups.len());
         for (instrument, pairs) in &pairing.groups {
             instruments.push(summarize(instrument, pairs, options)?);
         }
@@ -237,12 +259,20 @@ impl Cohort {
                 });
             }
         }
+        let mut rejected = self.rejected.clone();
+        rejected.sort();
+        let mut duplicates = self.duplicates.clone();
+        duplicates.extend(pairing.duplicates);
+        duplicates.sort();
         Ok(CohortReport {
             options: options.clone(),
-            documents: self.entries.len() + self.rejected.len(),
-            assessments: self.entries.len(),
+            documents: self.entries.len() + self.rejected.len() + self.duplicates.len(),
+            assessments: self.entries.len() - (duplicates.len() - self.duplicates.len()),
             organizations: pairing.organizations,
-            rejected: self.rejected.clone(),
+            groups: pairing.groups_seen,
+            rejected,
+            duplicates,
+            ambiguous: pairing.ambiguous,
             unpaired: pairing.unpaired,
             not_comparable: pairing.not_comparable,
             outside_window: late,
@@ -258,25 +288,34 @@ impl Cohort {
     }
 
     fn pair<'c>(&'c self, options: &CohortOptions) -> Pairing<'c> {
-        // One stable sort by (instrument, organization, date, source) groups each
-        // organization's assessments together; input that is already grouped (the usual
-        // case) sorts in near-linear time.
-        let mut order: Vec<(&'c str, &'c ScoreReport)> = self.entries.iter().map(|(s, r)| (s.as_str(), r)).collect();
-        order.sort_by(|a, b| {
-            (a.1.instrument.id.as_str(), a.1.organization.id.as_str(), a.1.assessed_on, a.0).cmp(&(
-                b.1.instrument.id.as_str(),
-                b.1.organization.id.as_str(),
-                b.1.assessed_on,
-                b.0,
-            ))
+        // One sort by (instrument, organization, date, content, source) groups each
+        // organization's assessments together, puts identical documents side by side and
+        // fixes every choice below independently of the order documents were added in.
+        let mut order: Vec<Entry<'c>> =
+            self.entries.iter().map(|(s, r)| Entry { source: s.as_str(), report: r }).collect();
+        order.sort_by(|a, b| a.cmp_key(b));
+        let mut pairing = Pairing::default();
+        // Identical content: keep the first by source name.
+        order.dedup_by(|later, first| {
+            let same = later.same_content(first);
+            if same {
+                pairing.duplicates.push(Duplicate {
+                    source: later.source.to_owned(),
+                    same_as: first.source.to_owned(),
+                    reason: DuplicateReason::SameContent,
+                });
+            }
+            same
         });
         let deadline = options.program.as_ref().and_then(Program::deadline);
-        let mut pairing = Pairing::default();
-        for list in
-            order.chunk_by(|a, b| a.1.instrument.id == b.1.instrument.id && a.1.organization.id == b.1.organization.id)
-        {
-            pairing.organizations += 1;
-            let (Some(&(bs, b)), Some(&(fs, f))) = (list.first(), list.last()) else { continue };
+        let mut organizations = std::collections::HashSet::new();
+        for list in order.chunk_by(|a, b| {
+            a.report.instrument.id == b.report.instrument.id && a.report.organization.id == b.report.organization.id
+        }) {
+            pairing.groups_seen += 1;
+            let (Some(first), Some(last)) = (list.first(), list.last()) else { continue };
+            organizations.insert(first.report.organization.id.as_str());
+            let (bs, b, fs, f) = (first.source, first.report, last.source, last.report);
             if list.len() == 1 {
                 pairing.unpaired.push(Unpaired {
                     organization: b.organization.id.to_string(),
@@ -287,6 +326,24 @@ impl Cohort {
                 pairing.singles.push((bs, b));
                 continue;
             }
+            // Two different assessments on the baseline's (or the follow-up's) date: which one
+            // is the baseline would be decided by nothing but the order of the input.
+            let tied = |date: Date| list.iter().filter(|e| e.report.assessed_on == date).count() > 1;
+            let tie = [b.assessed_on, f.assessed_on].into_iter().find(|d| tied(*d));
+            if let Some(date) = tie {
+                pairing.ambiguous.push(Ambiguous {
+                    organization: b.organization.id.to_string(),
+                    instrument: b.instrument.id.to_string(),
+                    assessed_on: date,
+                    sources: list
+                        .iter()
+                        .filter(|e| e.report.assessed_on == date)
+                        .map(|e| e.source.to_owned())
+                        .collect(),
+                });
+                pairing.excluded.extend(list.iter().map(|e| (e.source, e.report)));
+                continue;
+            }
             if b.instrument.version.major != f.instrument.version.major {
                 pairing.not_comparable.push(NotComparable {
                     organization: b.organization.id.to_string(),
@@ -294,7 +351,7 @@ impl Cohort {
                     follow_up: f.instrument.to_string(),
                     reason: "different major versions of the instrument".to_owned(),
                 });
-                pairing.singles.extend(list.iter().copied());
+                pairing.singles.extend(list.iter().map(|e| (e.source, e.report)));
                 continue;
             }
             let (verdict, days_late) = options
@@ -302,7 +359,7 @@ impl Cohort {
                 .as_ref()
                 .map_or((WindowVerdict::NotChecked, None), |p| p.verdict(deadline, f.assessed_on));
             let included = !(options.exclude_late && verdict == WindowVerdict::Late);
-            pairing.intermediate.extend(list[1..list.len() - 1].iter().copied());
+            pairing.intermediate.extend(list[1..list.len() - 1].iter().map(|e| (e.source, e.report)));
             let pair = Pair {
                 baseline_source: bs,
                 follow_up_source: fs,
@@ -317,13 +374,61 @@ impl Cohort {
                 _ => pairing.groups.push((b.instrument.id.to_string(), vec![pair])),
             }
         }
+        pairing.organizations = organizations.len();
         pairing
+    }
+}
+
+/// An assessment and where it came from, ordered for pairing.
+#[derive(Clone, Copy)]
+struct Entry<'c> {
+    source: &'c str,
+    report: &'c ScoreReport,
+}
+
+impl Entry<'_> {
+    /// Instrument id, organization, date, then content, then source: a total order, so the
+    /// sort does not depend on the input order.
+    fn cmp_key(&self, other: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.report, other.report);
+        (a.instrument.id.as_str(), a.organization.id.as_str(), a.assessed_on)
+            .cmp(&(b.instrument.id.as_str(), b.organization.id.as_str(), b.assessed_on))
+            .then_with(|| self.content_cmp(other))
+            .then_with(|| self.source.cmp(other.source))
+    }
+
+    /// Compares what the documents say beyond organization id and date: the instrument version,
+    /// the organization's name and every answer.
+    fn content_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.report, other.report);
+        fn answers(r: &ScoreReport) -> impl Iterator<Item = (&str, Option<&str>)> {
+            r.categories.iter().flat_map(|c| c.items.iter().map(|i| (i.id.as_str(), i.answer.as_deref())))
+        }
+        (&a.instrument.version, &a.organization.name)
+            .cmp(&(&b.instrument.version, &b.organization.name))
+            .then_with(|| answers(a).cmp(answers(b)))
+    }
+
+    fn same_content(&self, other: &Self) -> bool {
+        self.report.instrument == other.report.instrument
+            && self.report.organization == other.report.organization
+            && self.report.assessed_on == other.report.assessed_on
+            && self.content_cmp(other).is_eq()
     }
 }
 
 #[derive(Default)]
 struct Pairing<'c> {
+    /// Distinct organizations.
     organizations: usize,
+    /// Organization × instrument groups.
+    groups_seen: usize,
+    /// Identical documents after the first.
+    duplicates: Vec<Duplicate>,
+    /// Organizations whose baseline or follow-up is ambiguous.
+    ambiguous: Vec<Ambiguous>,
+    /// The assessments of ambiguous organizations.
+    excluded: Vec<(&'c str, &'c ScoreReport)>,
     /// Pairs per instrument id, in id order.
     groups: Vec<(String, Vec<Pair<'c>>)>,
     unpaired: Vec<Unpaired>,
@@ -352,12 +457,20 @@ pub struct CohortReport {
     pub options: CohortOptions,
     /// Documents given, read or not.
     pub documents: usize,
-    /// Assessments read and scored.
+    /// Distinct assessments read and scored (a duplicate counts once).
     pub assessments: usize,
-    /// Organization × instrument groups.
+    /// Distinct organizations.
     pub organizations: usize,
-    /// Documents that could not be read, with their problems.
+    /// Organization × instrument groups (an organization assessed with two instruments is two
+    /// groups).
+    pub groups: usize,
+    /// Documents that could not be read, with their problems, by source.
     pub rejected: Vec<RejectedDocument>,
+    /// Documents that are another document again, by source: counted once.
+    pub duplicates: Vec<Duplicate>,
+    /// Organizations left out of the statistics because two different assessments share the
+    /// baseline's or the follow-up's date.
+    pub ambiguous: Vec<Ambiguous>,
     /// Organizations with a single assessment.
     pub unpaired: Vec<Unpaired>,
     /// Organizations whose first and last assessments cannot be compared.
@@ -370,8 +483,47 @@ pub struct CohortReport {
     pub engine: Engine,
 }
 
-/// A document that could not be used.
+/// A document counted once because it is another document again.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Duplicate {
+    /// Where the repeated document came from.
+    pub source: String,
+    /// The document kept.
+    pub same_as: String,
+    /// How the two were found to be one.
+    pub reason: DuplicateReason,
+}
+
+/// How a duplicate was recognized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DuplicateReason {
+    /// The same file under another name or through a link.
+    SameFile,
+    /// The same instrument, organization, date and answers.
+    SameContent,
+}
+
+/// An organization whose pair cannot be formed without guessing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Ambiguous {
+    /// Organization id.
+    pub organization: String,
+    /// Instrument id.
+    pub instrument: String,
+    /// The date shared by two or more different assessments.
+    #[serde(with = "date_serde")]
+    #[schemars(with = "DateSchema")]
+    pub assessed_on: Date,
+    /// The assessments on that date, by source.
+    pub sources: Vec<String>,
+}
+
+/// A document that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct RejectedDocument {
     /// Where it came from (`file`, `file:line`).

@@ -21,6 +21,9 @@ pub enum Phase {
     Intermediate,
     /// The only assessment of an unpaired organization, or one of a pair that cannot be compared.
     Single,
+    /// An assessment of an organization left out because its pair is ambiguous (two different
+    /// assessments on the baseline's or the follow-up's date).
+    Ambiguous,
 }
 
 /// One organization × phase × category, as a CSV row.
@@ -35,7 +38,7 @@ pub struct TidyRow {
     pub instrument_id: String,
     /// Instrument version.
     pub instrument_version: String,
-    /// `baseline`, `follow_up`, `intermediate` or `single`.
+    /// `baseline`, `follow_up`, `intermediate`, `single` or `ambiguous`.
     pub phase: Phase,
     /// Assessment date, YYYY-MM-DD.
     pub assessed_on: String,
@@ -124,6 +127,9 @@ pub(super) fn rows(cohort: &Cohort, pairing: &Pairing<'_>) -> Vec<TidyRow> {
     }
     for (source, report) in &pairing.singles {
         push_rows(&mut out, source, report, Phase::Single, false, None);
+    }
+    for (source, report) in &pairing.excluded {
+        push_rows(&mut out, source, report, Phase::Ambiguous, false, None);
     }
     out
 }

@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::cohort::{CategorySummary, CohortReport};
+use health_equity_assessment::cohort::{CategorySummary, CohortReport, DuplicateReason};
 
-use super::{pad, pad_left};
+use super::{pad, pad_left, t};
 
 fn p(value: Option<f64>) -> String {
     match value {
@@ -22,7 +22,7 @@ fn row(out: &mut String, width: usize, c: &CategorySummary) {
     let _ = writeln!(
         out,
         "{}  {}  {}  {}  {}  {}  {}  {}",
-        pad(&c.title, width),
+        pad(&t(&c.title), width),
         pad_left(&c.n_pairs.to_string(), 6),
         pad_left(&median, 8),
         pad_left(&improved, 9),
@@ -46,15 +46,36 @@ pub fn render(report: &CohortReport) -> String {
     let included: usize = report.instruments.iter().map(|i| i.pairs_included).sum();
     let _ = writeln!(
         out,
-        "Cohort: {}, {}, {}; {} ({included} in the statistics), {} unpaired, {} not comparable, {} rejected",
+        "Cohort: {}, {}, {}; {} ({included} in the statistics), {} unpaired, {} not comparable, {} ambiguous, {} rejected, {}",
         counted(report.documents, "document"),
         counted(report.assessments, "assessment"),
         counted(report.organizations, "organization"),
         counted(pairs, "pair"),
         report.unpaired.len(),
         report.not_comparable.len(),
-        report.rejected.len()
+        report.ambiguous.len(),
+        report.rejected.len(),
+        counted(report.duplicates.len(), "duplicate"),
     );
+    for d in &report.duplicates {
+        let how = match d.reason {
+            DuplicateReason::SameFile => "the same file",
+            _ => "the same content",
+        };
+        let _ = writeln!(out, "Duplicate, counted once: {} is {how} as {}", t(&d.source), t(&d.same_as));
+    }
+    for a in &report.ambiguous {
+        let sources: Vec<String> = a.sources.iter().map(|s| t(s).into_owned()).collect();
+        let _ = writeln!(
+            out,
+            "Ambiguous, left out of the statistics: {} ({}) has {} different assessments on {}: {}",
+            t(&a.organization),
+            a.instrument,
+            a.sources.len(),
+            a.assessed_on,
+            sources.join(", ")
+        );
+    }
     if let Some(program) = &report.options.program {
         let late = report.outside_window.iter().filter(|o| o.days_late.is_some()).count();
         let early = report.outside_window.len() - late;
@@ -83,7 +104,7 @@ pub fn render(report: &CohortReport) -> String {
             group.versions.join(", "),
             counted(group.pairs_included, "pair")
         );
-        let width = group.categories.iter().map(|c| c.title.chars().count()).max().unwrap_or(8).max(8);
+        let width = group.categories.iter().map(|c| t(&c.title).chars().count()).max().unwrap_or(8).max(8);
         let _ = writeln!(
             out,
             "{}  {:>6}  {:>8}  {:>9}  {:>8}  {:>8}  {:>8}  {:>7}",

@@ -6,6 +6,11 @@ pub mod prefill_text;
 pub mod progress;
 pub mod score_text;
 
+/// Text from the input for a terminal: control characters (line breaks included) shown escaped.
+pub(crate) fn t(text: &str) -> std::borrow::Cow<'_, str> {
+    health_equity_assessment::escape_controls(text)
+}
+
 /// Pads `text` with spaces to `width` characters (counted as `char`s).
 pub(crate) fn pad(text: &str, width: usize) -> String {
     let len = text.chars().count();

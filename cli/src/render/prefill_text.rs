@@ -4,12 +4,14 @@ use std::fmt::Write as _;
 
 use health_equity_assessment::crosswalk::{Basis, EvidenceStatus, Prefill};
 
+use super::t;
+
 /// Renders a pre-fill for a person.
 #[must_use]
 pub fn render(prefill: &Prefill) -> String {
     let mut out = String::new();
     let org = &prefill.organization;
-    let who = org.name.as_ref().map_or_else(|| org.id.to_string(), |n| format!("{n} ({})", org.id));
+    let who = org.name.as_ref().map_or_else(|| t(&org.id).into_owned(), |n| format!("{} ({})", t(n), t(&org.id)));
     let _ = writeln!(out, "Pre-fill of {} from {}: {who}, assessed {}", prefill.to, prefill.from, prefill.assessed_on);
     let _ = writeln!(out, "{}\n", prefill.notice);
     let _ = writeln!(
@@ -21,14 +23,14 @@ pub fn render(prefill: &Prefill) -> String {
     for item in &prefill.items {
         if category != Some(&item.category) {
             category = Some(&item.category);
-            let _ = writeln!(out, "\n{}", item.category_title);
+            let _ = writeln!(out, "\n{}", t(&item.category_title));
         }
         let status = match item.status {
             EvidenceStatus::Supported => "supported  ",
             EvidenceStatus::Partial => "partial    ",
             _ => "no evidence",
         };
-        let _ = writeln!(out, "  [{status}] {}", item.text);
+        let _ = writeln!(out, "  [{status}] {}", t(&item.text));
         for e in &item.evidence {
             let answer = e.answer.as_deref().unwrap_or("unanswered");
             let basis = match e.basis {
@@ -36,7 +38,7 @@ pub fn render(prefill: &Prefill) -> String {
                 _ => "inferred match",
             };
             let found = if e.status.is_none() { ", not in this response" } else { "" };
-            let _ = writeln!(out, "      {} = {answer} ({basis}{found})", e.item);
+            let _ = writeln!(out, "      {} = {} ({basis}{found})", t(&e.item), t(answer));
         }
     }
     out

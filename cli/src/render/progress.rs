@@ -7,7 +7,7 @@ use health_equity_assessment::progress::{
     CategoryProgress, ItemAnswer, ItemChange, LevelMovement, ProgressReport, Side, Standing, WindowCheck, WindowVerdict,
 };
 
-use super::{pad, pad_left};
+use super::{pad, pad_left, t};
 
 /// Item texts and option labels from the instruments of both sides.
 pub struct Labels<'a> {
@@ -41,14 +41,21 @@ impl<'a> Labels<'a> {
             .unwrap_or_else(|| option.to_string())
     }
 
-    fn side(&self, answers: &[ItemAnswer]) -> String {
-        answers.iter().map(|a| self.answer(a)).collect::<Vec<_>>().join(" + ")
+    fn side(&self, answers: &[ItemAnswer], esc: Escape) -> String {
+        answers.iter().map(|a| esc(&self.answer(a))).collect::<Vec<_>>().join(" + ")
     }
 
-    fn change_text(&self, change: &ItemChange) -> String {
-        let texts: Vec<String> = change.follow_up.iter().map(|a| self.item_text(&a.id)).collect();
-        let mut line =
-            format!("[{} → {}] {}", self.side(&change.baseline), self.side(&change.follow_up), texts.join(" / "));
+    /// One changed item, `[before → after] text`, with the text from the instruments escaped
+    /// for the output format by `esc`.
+    fn change_text(&self, change: &ItemChange, esc: Escape) -> String {
+        let texts: Vec<String> = change.follow_up.iter().map(|a| esc(&self.item_text(&a.id))).collect();
+        // Plain brackets are safe in Markdown too: what follows is a space, never `(`.
+        let mut line = format!(
+            "[{} → {}] {}",
+            self.side(&change.baseline, esc),
+            self.side(&change.follow_up, esc),
+            texts.join(" / ")
+        );
         let matched = match change.matching {
             health_equity_assessment::progress::Matching::Merged => " (merged from {n} items)",
             health_equity_assessment::progress::Matching::Split => " (split into {n} items)",
@@ -59,6 +66,13 @@ impl<'a> Labels<'a> {
         line.push_str(&matched.replace("{n}", &n.to_string()));
         line
     }
+}
+
+/// How text from the input is made safe for one output format.
+type Escape = fn(&str) -> String;
+
+fn escape_terminal(text: &str) -> String {
+    t(text).into_owned()
 }
 
 fn level(s: Option<&Standing>) -> String {
@@ -77,13 +91,13 @@ fn percent(s: Option<&Standing>) -> String {
     super::percent(s.and_then(|s| s.percent_exact.as_ref()))
 }
 
-/// One line describing the window check.
+/// One line describing the window check, the program's name escaped by `esc`.
 #[must_use]
-pub fn window_line(window: &WindowCheck) -> String {
+pub fn window_line(window: &WindowCheck, esc: Escape) -> String {
     let Some(program) = &window.program else {
         return "Follow-up window: not checked (no program completion date given)".to_owned();
     };
-    let name = program.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
+    let name = program.name.as_deref().map(|n| format!("{}, ", esc(n))).unwrap_or_default();
     let deadline = window.deadline.map_or_else(|| "beyond the calendar".to_owned(), |d| d.to_string());
     let verdict = match (window.verdict, window.days_late) {
         (WindowVerdict::Late, Some(days)) => format!("late by {days} day{}", if days == 1 { "" } else { "s" }),
@@ -95,13 +109,19 @@ pub fn window_line(window: &WindowCheck) -> String {
     )
 }
 
-fn heading(report: &ProgressReport) -> (String, String) {
+/// Who was assessed (organization name and id, escaped by `esc`) and what was compared
+/// (instrument references, which are plain ASCII ids and versions, through `code`).
+fn heading(report: &ProgressReport, esc: Escape, code: Escape) -> (String, String) {
     let org = &report.organization;
-    let who = org.name.as_ref().map_or_else(|| org.id.to_string(), |n| format!("{n} ({})", org.id));
+    let who = org.name.as_ref().map_or_else(|| esc(&org.id), |n| format!("{} ({})", esc(n), esc(&org.id)));
     let instruments = if report.baseline.instrument == report.follow_up.instrument {
-        report.baseline.instrument.to_string()
+        code(&report.baseline.instrument.to_string())
     } else {
-        format!("{} → {}", report.baseline.instrument, report.follow_up.instrument)
+        format!(
+            "{} → {}",
+            code(&report.baseline.instrument.to_string()),
+            code(&report.follow_up.instrument.to_string())
+        )
     };
     (
         who,
@@ -122,9 +142,9 @@ fn movement(m: LevelMovement) -> &'static str {
 #[must_use]
 pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let mut out = String::new();
-    let (who, what) = heading(report);
-    let _ = writeln!(out, "Progress: {who}\n{what}\n{}\n", window_line(&report.window));
-    let width = report.categories.iter().map(|c| c.title.chars().count() + 2).max().unwrap_or(8).max(8);
+    let (who, what) = heading(report, escape_terminal, escape_terminal);
+    let _ = writeln!(out, "Progress: {who}\n{what}\n{}\n", window_line(&report.window, escape_terminal));
+    let width = report.categories.iter().map(|c| t(&c.title).chars().count() + 2).max().unwrap_or(8).max(8);
     let _ =
         writeln!(out, "{}  {:<26}  {:>8}  Movement", pad("Category", width), "Level: baseline → follow-up", "Change");
     let row = |out: &mut String,
@@ -133,11 +153,11 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
                f: Option<&Standing>,
                change: String,
                m: LevelMovement| {
-        let levels = format!("{} → {}", level(b), level(f));
+        let levels = format!("{} → {}", t(&level(b)), t(&level(f)));
         let _ = writeln!(out, "{}  {}  {}  {}", pad(title, width), pad(&levels, 26), pad_left(&change, 8), movement(m));
     };
     for c in &report.categories {
-        let title = if c.focus { format!("{} *", c.title) } else { c.title.to_string() };
+        let title = if c.focus { format!("{} *", t(&c.title)) } else { t(&c.title).into_owned() };
         row(
             &mut out,
             &title,
@@ -162,15 +182,19 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
         let total: usize = report.categories.iter().map(|c| items(c, pick).len()).sum();
         let _ = writeln!(out, "\n{name} ({total})");
         for c in report.categories.iter().filter(|c| !items(c, pick).is_empty()) {
-            let _ = writeln!(out, "  {}", c.title);
+            let _ = writeln!(out, "  {}", t(&c.title));
             for change in items(c, pick) {
                 let newly = if pick == 0 && change.follow_up.iter().all(|a| c.newly_implemented.contains(&a.id)) {
                     " [newly implemented]"
                 } else {
                     ""
                 };
-                let _ =
-                    writeln!(out, "    {} {}{newly}", if pick == 0 { "+" } else { "-" }, labels.change_text(change));
+                let _ = writeln!(
+                    out,
+                    "    {} {}{newly}",
+                    if pick == 0 { "+" } else { "-" },
+                    labels.change_text(change, escape_terminal)
+                );
             }
         }
     }
@@ -178,17 +202,18 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
     out
 }
 
-/// A report section: its heading and, per category with changes, the title and one line per item.
-type Section<'r> = (&'static str, Vec<(&'r str, Vec<String>)>);
+/// A report section: its heading and, per category with changes, the title and one line per item
+/// (both already escaped for the output format).
+type Section = (&'static str, Vec<(String, Vec<String>)>);
 
-/// The advanced and regressed sections of the leadership reports.
-fn change_sections<'r>(report: &'r ProgressReport, labels: &Labels<'_>) -> [Section<'r>; 2] {
+/// The advanced and regressed sections of the leadership reports, escaped by `esc`.
+fn change_sections(report: &ProgressReport, labels: &Labels<'_>, esc: Escape) -> [Section; 2] {
     [("Key activities that advanced", 0), ("Key activities that regressed", 1)].map(|(name, pick)| {
         let groups = report
             .categories
             .iter()
             .filter(|c| !items(c, pick).is_empty())
-            .map(|c| (c.title.as_str(), items(c, pick).iter().map(|change| labels.change_text(change)).collect()))
+            .map(|c| (esc(&c.title), items(c, pick).iter().map(|change| labels.change_text(change, esc)).collect()))
             .collect();
         (name, groups)
     })
@@ -208,30 +233,43 @@ fn unmatched_text(out: &mut String, report: &ProgressReport) {
             Side::Baseline => "baseline only",
             _ => "follow-up only",
         };
-        let note = u.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-        let _ = writeln!(out, "  {} ({side}, {}){note}", u.item, u.reason.replace('_', " "));
+        let note = u.note.as_deref().map(|n| format!(": {}", t(n))).unwrap_or_default();
+        let _ = writeln!(out, "  {} ({side}, {}){note}", t(&u.item), t(&u.reason.replace('_', " ")));
     }
 }
 
-/// Escapes text for Markdown table cells.
+/// Text from the input as literal Markdown: no raw HTML, links, images or table breaks.
 fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    health_equity_assessment::escape_markdown(text)
+}
+
+/// ASCII ids and versions (`heoa@1.0.0`) as a code span, which no Markdown renderer links.
+fn code_span(text: &str) -> String {
+    format!("`{}`", text.replace('`', ""))
+}
+
+/// A fenced code block around `body` (text from the input, control characters escaped): the
+/// fence is longer than any run of backticks inside, so the body cannot close it.
+fn code_block(info: &str, body: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{info}\n{body}{fence}\n")
 }
 
 /// A Markdown report for an improvement team: summary, table, a bar chart in text, item changes.
 #[must_use]
 pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let mut out = String::new();
-    let (who, what) = heading(report);
+    let (who, what) = heading(report, md, code_span);
     let o = &report.overall;
-    let _ = writeln!(out, "# Health equity progress: {}\n", md(&who));
-    let _ = writeln!(out, "{}\n\n{}\n", md(&what), md(&window_line(&report.window)));
+    let _ = writeln!(out, "# Health equity progress: {who}\n");
+    let _ = writeln!(out, "{what}\n\n{}\n", window_line(&report.window, md));
     let _ = writeln!(
         out,
         "**Overall:** {} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.\n",
-        level(Some(&o.baseline)),
+        md(&level(Some(&o.baseline))),
         percent(Some(&o.baseline)),
-        level(Some(&o.follow_up)),
+        md(&level(Some(&o.follow_up))),
         percent(Some(&o.follow_up)),
         signed(o.change_exact.as_ref()),
         movement(o.level_movement),
@@ -241,39 +279,40 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     );
     out.push_str("| Category | Baseline | Follow-up | Change (points) | Level |\n|---|---|---|---|---|\n");
     for c in &report.categories {
-        let title = if c.focus { format!("{} (focus)", c.title) } else { c.title.to_string() };
+        let title = if c.focus { format!("{} (focus)", md(&c.title)) } else { md(&c.title) };
         let _ = writeln!(
             out,
             "| {} | {} {} | {} {} | {} | {} |",
-            md(&title),
-            level(c.baseline.as_ref()),
+            title,
+            md(&level(c.baseline.as_ref())),
             percent(c.baseline.as_ref()),
-            level(c.follow_up.as_ref()),
+            md(&level(c.follow_up.as_ref())),
             percent(c.follow_up.as_ref()),
             signed(c.change_exact.as_ref()),
             movement(c.level_movement)
         );
     }
-    out.push_str("\n## Baseline and follow-up percent by category\n\n```text\n");
-    let width = report.categories.iter().map(|c| c.title.chars().count()).max().unwrap_or(8);
+    out.push_str("\n## Baseline and follow-up percent by category\n\n");
+    let width = report.categories.iter().map(|c| t(&c.title).chars().count()).max().unwrap_or(8);
+    let mut chart = String::new();
     for c in &report.categories {
         for (i, (name, s)) in
             [("baseline ", c.baseline.as_ref()), ("follow-up", c.follow_up.as_ref())].into_iter().enumerate()
         {
             let value = s.and_then(|s| s.percent_exact.as_ref()).map(|p| p.to_f64_rounded(2));
             let bar = value.map_or_else(String::new, |v| "█".repeat((v / 2.5).round() as usize));
-            let title = if i == 0 { pad(&c.title, width) } else { pad("", width) };
+            let title = if i == 0 { pad(&t(&c.title), width) } else { pad("", width) };
             let shown = value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"));
-            let _ = writeln!(out, "{title}  {name} {bar} {shown}");
+            let _ = writeln!(chart, "{title}  {name} {bar} {shown}");
         }
     }
-    out.push_str("```\n");
-    for (name, groups) in change_sections(report, labels) {
+    out.push_str(&code_block("text", &chart));
+    for (name, groups) in change_sections(report, labels, md) {
         let _ = writeln!(out, "\n## {name}\n");
         for (title, lines) in &groups {
-            let _ = writeln!(out, "**{}**\n", md(title));
+            let _ = writeln!(out, "**{title}**\n");
             for line in lines {
-                let _ = writeln!(out, "- {}", md(line));
+                let _ = writeln!(out, "- {line}");
             }
             out.push('\n');
         }
@@ -284,7 +323,8 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     if !report.unmatched.is_empty() {
         let mut block = String::new();
         unmatched_text(&mut block, report);
-        let _ = writeln!(out, "\n## Items without a counterpart\n\n```text{block}```");
+        let _ =
+            write!(out, "\n## Items without a counterpart\n\n{}", code_block("text", block.trim_start_matches('\n')));
     }
     let _ = writeln!(out, "\n_Generated by {} {}._", report.engine.name, report.engine.version);
     out
@@ -321,16 +361,15 @@ th{background:#f7f9fb}td.num{text-align:right;font-variant-numeric:tabular-nums}
 /// A message when the chart cannot be drawn.
 pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String, String> {
     let chart = super::chart::progress_chart(report)?;
-    let (who, what) = heading(report);
+    let (who, what) = heading(report, html, html);
     let o = &report.overall;
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Health equity progress: {}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n",
-        html(&who)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Health equity progress: {who}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
     );
-    let _ = writeln!(out, "<h1>Health equity progress: {}</h1>", html(&who));
-    let _ = writeln!(out, "<p class=\"meta\">{}<br>{}</p>", html(&what), html(&window_line(&report.window)));
+    let _ = writeln!(out, "<h1>Health equity progress: {who}</h1>");
+    let _ = writeln!(out, "<p class=\"meta\">{what}<br>{}</p>", window_line(&report.window, html));
     let _ = writeln!(
         out,
         "<div class=\"summary\"><strong>Overall:</strong> {} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.</div>",
@@ -375,12 +414,12 @@ pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String,
         signed(o.change_exact.as_ref()),
         movement(o.level_movement)
     );
-    for (name, groups) in change_sections(report, labels) {
+    for (name, groups) in change_sections(report, labels, html) {
         let _ = writeln!(out, "<h2>{name}</h2>");
         for (title, lines) in &groups {
-            let _ = writeln!(out, "<h3>{}</h3>\n<ul>", html(title));
+            let _ = writeln!(out, "<h3>{title}</h3>\n<ul>");
             for line in lines {
-                let _ = writeln!(out, "<li>{}</li>", html(line));
+                let _ = writeln!(out, "<li>{line}</li>");
             }
             out.push_str("</ul>\n");
         }

@@ -5,29 +5,29 @@ use std::fmt::Write as _;
 use health_equity_assessment::score::OverallRuleKind;
 use health_equity_assessment::{Instrument, ScoreReport};
 
-use super::{pad, pad_left, percent};
+use super::{pad, pad_left, percent, t};
 
 /// Renders a score report as a plain-text table for a person.
 #[must_use]
 pub fn render(report: &ScoreReport, instrument: &Instrument) -> String {
     let mut out = String::new();
     let org = &report.organization;
-    let _ = writeln!(out, "{} ({})", instrument.title(), report.instrument);
+    let _ = writeln!(out, "{} ({})", t(instrument.title()), report.instrument);
     match &org.name {
         Some(name) => {
-            let _ = writeln!(out, "{name} ({}), assessed {}", org.id, report.assessed_on);
+            let _ = writeln!(out, "{} ({}), assessed {}", t(name), t(&org.id), report.assessed_on);
         }
         None => {
-            let _ = writeln!(out, "{}, assessed {}", org.id, report.assessed_on);
+            let _ = writeln!(out, "{}, assessed {}", t(&org.id), report.assessed_on);
         }
     }
     out.push('\n');
 
-    let width = report.categories.iter().map(|c| c.title.chars().count() + 2).max().unwrap_or(8).max(8);
+    let width = report.categories.iter().map(|c| t(&c.title).chars().count() + 2).max().unwrap_or(8).max(8);
     let _ = writeln!(out, "{}  {:>7}  {:>8}  Level", pad("Category", width), "Points", "Percent");
     for c in &report.categories {
-        let title = if c.focus { format!("{} *", c.title) } else { c.title.to_string() };
-        let level = c.level_label.as_deref().unwrap_or("— (all not applicable)");
+        let title = if c.focus { format!("{} *", t(&c.title)) } else { t(&c.title).into_owned() };
+        let level = c.level_label.as_deref().map_or(std::borrow::Cow::Borrowed("— (all not applicable)"), t);
         let _ = writeln!(
             out,
             "{}  {}  {}  {level}",
@@ -48,7 +48,7 @@ pub fn render(report: &ScoreReport, instrument: &Instrument) -> String {
         pad("Overall", width),
         pad_left(&points, 7),
         pad_left(&percent(overall.percent_exact.as_ref()), 8),
-        overall.level_label.as_deref().unwrap_or("—"),
+        overall.level_label.as_deref().map_or(std::borrow::Cow::Borrowed("—"), t),
     );
     if report.categories.iter().any(|c| c.focus) {
         out.push_str("\n* focus category\n");
@@ -65,13 +65,13 @@ pub fn render(report: &ScoreReport, instrument: &Instrument) -> String {
         if current != Some(&o.category) {
             current = Some(&o.category);
             let title = report.category(&o.category).map_or(o.category.as_str(), |c| c.title.as_str());
-            let _ = writeln!(out, "  {title}");
+            let _ = writeln!(out, "  {}", t(title));
         }
         let answer = match &o.answer {
             Some(id) => option_label(instrument, &o.item, id),
             None => "unanswered".to_owned(),
         };
-        let _ = writeln!(out, "    - [{answer}] {}", o.text);
+        let _ = writeln!(out, "    - [{}] {}", t(&answer), t(&o.text));
     }
     if report.opportunities.is_empty() {
         out.push_str("  none: every applicable item is at its top option\n");

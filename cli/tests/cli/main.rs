@@ -1,5 +1,7 @@
 //! The `equity-assess` binary: acceptance commands, exit codes, and text-report snapshots.
 
+mod trust;
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -459,7 +461,11 @@ fn redcap_export_and_import_round_trip_through_the_command_line() {
         serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
     let follow: health_equity_assessment::Response =
         serde_json::from_str(&std::fs::read_to_string(root().join(FOLLOW)).unwrap()).unwrap();
-    let csv = health_equity_assessment::redcap::records_csv(heoa, &[base.clone(), follow]);
+    let csv = health_equity_assessment::redcap::records_csv(
+        heoa,
+        &[base.clone(), follow],
+        health_equity_assessment::Formulas::Neutralize,
+    );
     let o = run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], csv.as_bytes());
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
