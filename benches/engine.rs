@@ -5,10 +5,10 @@
 
 use std::sync::OnceLock;
 
-use health_equity_assessment::batch::{BatchLine, score_line};
-use health_equity_assessment::cohort::synthetic::{SyntheticCohort, generate};
-use health_equity_assessment::cohort::{Cohort, CohortOptions};
-use health_equity_assessment::progress::{CompareOptions, Program, compare};
+use health_equity_assessment::synthetic::{SyntheticCohort, generate};
+use health_equity_assessment::{BatchLine, score_line};
+use health_equity_assessment::{Cohort, CohortOptions};
+use health_equity_assessment::{CompareOptions, Program, compare};
 use health_equity_assessment::{Instrument, Registry, Response, ScoreReport};
 
 #[global_allocator]

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use health_equity_assessment::Registry;
-//! use health_equity_assessment::batch::{BatchLine, score_line};
+//! use health_equity_assessment::{BatchLine, score_line};
 //!
 //! let good = include_str!("../examples/heoa-baseline.json").replace('\n', " ");
 //! let ok = score_line(Registry::builtin(), 1, &good);
@@ -15,9 +15,11 @@
 //! assert_eq!(problems[0].code, "invalid_value");
 //! ```
 
+use crate::problem::JsonProblem;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::problem::ProblemRecord;
 use crate::registry::Registry;
 use crate::response::{ResponseError, ResponseLimits, ResponseProblem};
 use crate::score::ScoreReport;
@@ -61,35 +63,7 @@ impl BatchLine {
     /// A line that could not be read at all (too long, not UTF-8): one problem with `code`.
     #[must_use]
     pub fn unreadable(line: u64, code: &str, message: String) -> Self {
-        BatchLine::Problems { line, problems: vec![ProblemRecord { code: code.to_owned(), pointer: None, message }] }
-    }
-}
-
-/// A problem as data: its stable code, JSON Pointer and message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
-pub struct ProblemRecord {
-    /// Stable machine-readable code, e.g. `unknown_item`.
-    pub code: String,
-    /// JSON Pointer of the bad value, when there is one.
-    pub pointer: Option<String>,
-    /// Human-readable message.
-    pub message: String,
-}
-
-impl ProblemRecord {
-    /// The problems of a response error as records.
-    #[must_use]
-    pub fn from_response_error(error: &ResponseError) -> Vec<ProblemRecord> {
-        error
-            .problems()
-            .iter()
-            .map(|p| ProblemRecord {
-                code: p.code().to_owned(),
-                pointer: p.pointer().map(str::to_owned),
-                message: p.to_string(),
-            })
-            .collect()
+        BatchLine::Problems { line, problems: vec![ProblemRecord::new(code, None, message)] }
     }
 }
 
@@ -98,7 +72,7 @@ impl ProblemRecord {
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use health_equity_assessment::batch::ValidationResult;
+/// use health_equity_assessment::ValidationResult;
 ///
 /// let result = ValidationResult::of(&Registry::builtin().validate_json("{}"));
 /// assert!(!result.valid);
@@ -128,12 +102,9 @@ impl ValidationResult {
                 unanswered: v.missing().map(|i| i.id.clone()).collect(),
                 problems: Vec::new(),
             },
-            Err(e) => ValidationResult {
-                valid: false,
-                instrument: None,
-                unanswered: Vec::new(),
-                problems: ProblemRecord::from_response_error(e),
-            },
+            Err(e) => {
+                ValidationResult { valid: false, instrument: None, unanswered: Vec::new(), problems: e.records() }
+            }
         }
     }
 
@@ -144,21 +115,13 @@ impl ValidationResult {
     }
 }
 
-impl ProblemRecord {
-    /// A problem with this code, pointer and message.
-    #[must_use]
-    pub fn new(code: impl Into<String>, pointer: Option<String>, message: impl Into<String>) -> Self {
-        ProblemRecord { code: code.into(), pointer, message: message.into() }
-    }
-}
-
 /// Validates and scores one input line (1-based `line`) against the registry.
 ///
 /// A syntax problem names the input line, not the line within the one-line document:
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use health_equity_assessment::batch::{BatchLine, score_line};
+/// use health_equity_assessment::{BatchLine, score_line};
 ///
 /// let BatchLine::Problems { problems, .. } = score_line(Registry::builtin(), 7, "{\"instrument\": oops}") else {
 ///     panic!("not JSON")
@@ -176,15 +139,17 @@ pub fn score_line(registry: &Registry, line: u64, text: &str) -> BatchLine {
 pub fn score_line_with(registry: &Registry, line: u64, text: &str, limits: &ResponseLimits) -> BatchLine {
     match registry.validate_json_with(text, limits) {
         Ok(validated) => BatchLine::Report { line, report: Box::new(validated.score()) },
-        Err(mut e) => {
-            for problem in &mut e.problems {
-                if let ResponseProblem::Syntax { line: within, .. } = problem {
-                    // The document is the input line, so its line 1 is input line `line`.
-                    *within =
-                        usize::try_from(line).map_or(*within, |first| first.saturating_add(within.saturating_sub(1)));
+        Err(e) => {
+            // The document is the input line, so its line 1 is input line `line`.
+            let e = e.map(|problem| match problem {
+                ResponseProblem::Json(JsonProblem::Syntax { line: within, column, message }) => {
+                    let within =
+                        usize::try_from(line).map_or(within, |first| first.saturating_add(within.saturating_sub(1)));
+                    ResponseProblem::Json(JsonProblem::Syntax { line: within, column, message })
                 }
-            }
-            BatchLine::Problems { line, problems: ProblemRecord::from_response_error(&e) }
+                other => other,
+            });
+            BatchLine::Problems { line, problems: e.records() }
         }
     }
 }

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use health_equity_assessment::Registry;
-//! use health_equity_assessment::crosswalk::{Crosswalks, EvidenceStatus};
+//! use health_equity_assessment::{Crosswalks, EvidenceStatus};
 //!
 //! let registry = Registry::builtin();
 //! let report = registry.validate_json(include_str!("../examples/heoa-follow-up.json"))?.score();
@@ -29,11 +29,14 @@ use std::sync::OnceLock;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::instrument::limits;
 use crate::instrument::{Instrument, InstrumentRef};
 use crate::json::clip;
+use crate::json::reader::{Reader, Start};
+use crate::problem::{JsonProblem, Location, Problems, problem_enum};
 use crate::progress::VersionRange;
-use crate::response::{DateSchema, Organization};
-use crate::score::{Engine, ItemStatus, ScoreReport, date_serde};
+use crate::response::Organization;
+use crate::score::{Engine, ItemStatus, ScoreReport};
 use crate::shared::SharedStr;
 
 /// The newest crosswalk file format this crate reads.
@@ -49,7 +52,7 @@ pub const BUILTIN_CROSSWALK_FILES: &[(&str, &str)] = &[
 ];
 
 /// A crosswalk file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Crosswalk {
@@ -68,6 +71,9 @@ pub struct Crosswalk {
 }
 
 /// One correspondence: these `from` items or categories bear on the `to` item or category.
+///
+/// (Its `Deserialize` reads the rows a [`Prefill`] carries; crosswalk files are read by
+/// [`Crosswalk::from_json`].)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -78,12 +84,12 @@ pub struct CrosswalkRow {
     pub to: String,
     /// Whether a published source makes this correspondence, or this project inferred it.
     pub basis: Basis,
-    /// Why the rows correspond.
-    pub rationale: String,
+    /// Why the rows correspond (shared: reading a crosswalk in reverse never copies it).
+    pub rationale: SharedStr,
     /// The published source, for `official` rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
-    pub source: Option<String>,
+    pub source: Option<SharedStr>,
 }
 
 /// Where a row comes from.
@@ -97,84 +103,44 @@ pub enum Basis {
     Inferred,
 }
 
-/// Why a crosswalk file is refused.
+/// One problem in a crosswalk file, or between a crosswalk and the instruments it joins.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum CrosswalkError {
-    /// Not JSON, or not the crosswalk shape.
-    #[error("crosswalk: line {line}, column {column}: {message}")]
-    Invalid {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What the parser found.
-        message: String,
-    },
-    /// The file uses a newer format.
-    #[error("crosswalk: format_version {found} is newer than this crate understands ({supported})")]
-    FormatTooNew {
-        /// The version in the file.
-        found: u32,
-        /// The newest version read.
-        supported: u32,
-    },
+pub enum CrosswalkProblem {
+    /// A problem of JSON structure: syntax, a newer format, an unknown, missing or duplicate
+    /// field, a value of the wrong type, a list over its limit; and a pre-fill over its limit.
+    #[error(transparent)]
+    Json(JsonProblem),
     /// A row names an id that the instrument it refers to does not have.
-    #[error("crosswalk {crosswalk}: /rows/{row}/{side}: {id:?} is not an item or category of {instrument}")]
+    #[error("{}: {id:?} is not an item or category of {instrument}", crate::json::at(.pointer))]
     UnknownId {
-        /// `from → to` of the crosswalk.
-        crosswalk: String,
-        /// The row index.
-        row: usize,
-        /// `from` or `to`.
-        side: &'static str,
+        /// Where (`/rows/3/from/0`, `/rows/3/to`).
+        pointer: String,
         /// The id.
         id: String,
         /// The instrument checked against.
-        instrument: String,
-    },
-    /// The file, a list in it, or the pre-fill it would make is larger than the limit.
-    #[error("crosswalk: {what} is {size}, over the limit of {limit}")]
-    TooLarge {
-        /// What was measured.
-        what: &'static str,
-        /// The size found.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// A key appears twice in one object.
-    #[error("crosswalk: {}: key {key:?} appears more than once", crate::json::at(.pointer))]
-    DuplicateKey {
-        /// The object holding the key.
-        pointer: String,
-        /// The key.
-        key: String,
+        instrument: InstrumentRef,
     },
     /// An `official` row without a source.
-    #[error("crosswalk {crosswalk}: /rows/{row}: an official row needs a \"source\"")]
+    #[error("{}: an official row needs a \"source\"", crate::json::at(.pointer))]
     MissingSource {
-        /// `from → to` of the crosswalk.
-        crosswalk: String,
-        /// The row index.
-        row: usize,
+        /// The row.
+        pointer: String,
     },
 }
 
-impl CrosswalkError {
-    /// A stable machine-readable code, e.g. `unknown_crosswalk_id`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            CrosswalkError::Invalid { .. } => "invalid_crosswalk",
-            CrosswalkError::FormatTooNew { .. } => "format_too_new",
-            CrosswalkError::UnknownId { .. } => "unknown_crosswalk_id",
-            CrosswalkError::MissingSource { .. } => "missing_source",
-            CrosswalkError::TooLarge { .. } => "too_large",
-            CrosswalkError::DuplicateKey { .. } => "duplicate_key",
-        }
-    }
-}
+problem_enum!(CrosswalkProblem {
+    UnknownId { pointer } => "unknown_crosswalk_id", Location::Pointer(pointer);
+    MissingSource { pointer } => "missing_source", Location::Pointer(pointer);
+});
+
+/// Every problem of a crosswalk file, or of a crosswalk with two instruments.
+pub type CrosswalkError = Problems<CrosswalkProblem>;
+
+/// The subject of a crosswalk file's problems.
+const CROSSWALK: &str = "crosswalk";
+
+type R<'t> = Reader<'t, CrosswalkProblem>;
 
 impl Crosswalk {
     /// Parses a crosswalk file. Ids are checked against instruments by [`check`](Self::check).
@@ -183,87 +149,56 @@ impl Crosswalk {
     /// [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES) of text, 100,000 rows, and 1,000 ids in a row.
     ///
     /// # Errors
-    /// [`CrosswalkError`] for invalid JSON or shape (with line and column), a duplicate key, a
-    /// newer format, or a file or list over its limit.
+    /// [`CrosswalkError`] with every problem: invalid JSON, unknown or missing fields, wrong
+    /// types, duplicate keys, a newer format, a file or list over its limit.
     pub fn from_json(text: &str) -> Result<Self, CrosswalkError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.len() > crate::MAX_FILE_BYTES {
-            return Err(CrosswalkError::TooLarge {
-                what: "the file size in bytes",
-                size: text.len(),
-                limit: crate::MAX_FILE_BYTES,
-            });
+        match Reader::start(text, crate::MAX_FILE_BYTES) {
+            Start::Stopped(problem) => Err(Problems::one(CROSSWALK, problem)),
+            Start::Read(value, mut r) => match read(&value, &mut r) {
+                Some(crosswalk) => Problems::or_ok(CROSSWALK, r.problems, crosswalk),
+                None => Err(Problems::new(CROSSWALK, r.problems).unwrap_or_else(|| {
+                    Problems::one(
+                        CROSSWALK,
+                        JsonProblem::InvalidValue {
+                            pointer: String::new(),
+                            message: "the file could not be read".to_owned(),
+                        }
+                        .into(),
+                    )
+                })),
+            },
         }
-        let invalid = |e: serde_json::Error| CrosswalkError::Invalid {
-            line: e.line(),
-            column: e.column(),
-            message: crate::json::serde_message(&e),
-        };
-        let (_, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(invalid)?;
-        if let Some((pointer, key)) = duplicates.into_iter().next() {
-            return Err(CrosswalkError::DuplicateKey { pointer, key });
-        }
-        let crosswalk: Crosswalk = serde_json::from_str(text).map_err(invalid)?;
-        if crosswalk.format_version > CROSSWALK_FORMAT_VERSION {
-            return Err(CrosswalkError::FormatTooNew {
-                found: crosswalk.format_version,
-                supported: CROSSWALK_FORMAT_VERSION,
-            });
-        }
-        let rows = crosswalk.rows.len();
-        if rows > crate::instrument::limits::TOTAL_ITEMS {
-            return Err(CrosswalkError::TooLarge {
-                what: "the number of rows",
-                size: rows,
-                limit: crate::instrument::limits::TOTAL_ITEMS,
-            });
-        }
-        if let Some(longest) = crosswalk.rows.iter().map(|r| r.from.len()).max()
-            && longest > crate::instrument::limits::LIST
-        {
-            return Err(CrosswalkError::TooLarge {
-                what: "the number of ids in a row",
-                size: longest,
-                limit: crate::instrument::limits::LIST,
-            });
-        }
-        Ok(crosswalk)
     }
 
     /// Checks every id against the two instruments.
     ///
     /// # Errors
-    /// Every [`CrosswalkError::UnknownId`] and [`CrosswalkError::MissingSource`] found.
-    pub fn check(&self, from: &Instrument, to: &Instrument) -> Result<(), Vec<CrosswalkError>> {
-        let name = format!("{} → {}", self.from, self.to);
+    /// Every unknown id and every `official` row without a source, at once.
+    pub fn check(&self, from: &Instrument, to: &Instrument) -> Result<(), CrosswalkError> {
         let known = |i: &Instrument, id: &str| i.item(id).is_some() || i.category(id).is_some();
         let mut problems = Vec::new();
         for (row, r) in self.rows.iter().enumerate() {
-            for id in &r.from {
+            for (k, id) in r.from.iter().enumerate() {
                 if !known(from, id) {
-                    problems.push(CrosswalkError::UnknownId {
-                        crosswalk: name.clone(),
-                        row,
-                        side: "from",
+                    problems.push(CrosswalkProblem::UnknownId {
+                        pointer: format!("/rows/{row}/from/{k}"),
                         id: clip(id),
-                        instrument: from.reference().to_string(),
+                        instrument: from.reference(),
                     });
                 }
             }
             if !known(to, &r.to) {
-                problems.push(CrosswalkError::UnknownId {
-                    crosswalk: name.clone(),
-                    row,
-                    side: "to",
+                problems.push(CrosswalkProblem::UnknownId {
+                    pointer: format!("/rows/{row}/to"),
                     id: clip(&r.to),
-                    instrument: to.reference().to_string(),
+                    instrument: to.reference(),
                 });
             }
             if r.basis == Basis::Official && r.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                problems.push(CrosswalkError::MissingSource { crosswalk: name.clone(), row });
+                problems.push(CrosswalkProblem::MissingSource { pointer: format!("/rows/{row}") });
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        Problems::or_ok(format!("{CROSSWALK} {} → {}", self.from, self.to), problems, ())
     }
 
     /// The same correspondences read the other way: each `from` id becomes the target of a row
@@ -299,7 +234,7 @@ impl Crosswalk {
     /// produced, which is at most [`MAX_EVIDENCE`] entries.
     ///
     /// # Errors
-    /// [`CrosswalkError::TooLarge`] when the pre-fill would hold more than [`MAX_EVIDENCE`]
+    /// A `too_large` problem ([`JsonProblem::TooLarge`](crate::JsonProblem::TooLarge)) when the pre-fill would hold more than [`MAX_EVIDENCE`]
     /// evidence entries (rows that map large categories onto large categories).
     pub fn apply(&self, report: &ScoreReport, target: &Instrument) -> Result<Prefill, CrosswalkError> {
         // Item statuses, answers and points of the response, by item id; items by category.
@@ -322,42 +257,69 @@ impl Crosswalk {
             .map(|r| r.from.iter().map(|id| categories.get(id.as_str()).map_or(1, Vec::len)).sum())
             .collect();
         let none: Vec<usize> = Vec::new();
-        let rows_for = |category: &str, item: &str| {
-            let direct = by_target.get(item).unwrap_or(&none);
-            let whole = by_target.get(category).unwrap_or(&none);
-            // Row order, as written in the file.
-            let mut rows: Vec<usize> = direct.iter().chain(whole).copied().collect();
-            rows.sort_unstable();
-            rows.dedup();
-            rows
-        };
-        let total: usize = target
-            .items()
-            .map(|(c, i)| rows_for(&c.id, &i.id).iter().map(|&k| expanded.get(k).copied().unwrap_or(0)).sum::<usize>())
-            .fold(0usize, usize::saturating_add);
-        if total > MAX_EVIDENCE {
-            return Err(CrosswalkError::TooLarge {
-                what: "the number of evidence entries in the pre-fill",
-                size: total,
-                limit: MAX_EVIDENCE,
-            });
+        let rows_of = |id: &str| by_target.get(id).unwrap_or(&none);
+        let entries = |rows: &[usize]| rows.iter().map(|&k| expanded.get(k).copied().unwrap_or(0)).sum::<usize>();
+        // Counted per item for its own rows and per category for the rows of the whole
+        // category, so counting is linear even when many rows target one large category.
+        let mut total = 0usize;
+        for category in target.categories() {
+            let whole = entries(rows_of(&category.id)).saturating_mul(category.items.len());
+            total = total.saturating_add(whole);
+            for item in &category.items {
+                total = total.saturating_add(entries(rows_of(&item.id)));
+            }
         }
+        if total > MAX_EVIDENCE {
+            return Err(Problems::one(
+                format!("{CROSSWALK} {} → {}", self.from, self.to),
+                JsonProblem::TooLarge {
+                    pointer: String::new(),
+                    what: "the number of evidence entries in the pre-fill",
+                    size: total,
+                    limit: MAX_EVIDENCE,
+                }
+                .into(),
+            ));
+        }
+        // Each row's evidence is the same for every target item it applies to: made once.
+        let mut made: HashMap<usize, Vec<Evidence>> = HashMap::new();
+        let mut evidence_of = |k: usize| -> Vec<Evidence> {
+            made.entry(k)
+                .or_insert_with(|| {
+                    let Some(row) = self.rows.get(k) else { return Vec::new() };
+                    let mut out = Vec::new();
+                    for id in &row.from {
+                        let ids: Vec<SharedStr> = match categories.get(id.as_str()) {
+                            Some(members) => members.iter().map(|m| (*m).clone()).collect(),
+                            None => vec![SharedStr::from(id.as_str())],
+                        };
+                        for source in ids {
+                            let (answer, status) =
+                                items.get(source.as_str()).map_or((None, None), |(a, s, _)| (a.cloned(), Some(*s)));
+                            out.push(Evidence { item: source, answer, status, basis: row.basis, row: k });
+                        }
+                    }
+                    out
+                })
+                .clone()
+        };
         let mut out = Vec::new();
         for (category, item) in target.items() {
+            // The item's own rows and its category's, in the order written in the file.
+            let (direct, whole) = (rows_of(&item.id), rows_of(&category.id));
+            let mut rows = Vec::with_capacity(direct.len() + whole.len());
+            let (mut a, mut b) = (direct.iter().peekable(), whole.iter().peekable());
+            while let Some(&k) = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => None,
+            } {
+                rows.push(k);
+            }
             let mut evidence = Vec::new();
-            for k in rows_for(&category.id, &item.id) {
-                let Some(row) = self.rows.get(k) else { continue };
-                for id in &row.from {
-                    let ids: Vec<SharedStr> = match categories.get(id.as_str()) {
-                        Some(members) => members.iter().map(|m| (*m).clone()).collect(),
-                        None => vec![SharedStr::from(id.as_str())],
-                    };
-                    for source in ids {
-                        let (answer, status) =
-                            items.get(source.as_str()).map_or((None, None), |(a, s, _)| (a.cloned(), Some(*s)));
-                        evidence.push(Evidence { item: source, answer, status, basis: row.basis, row: k });
-                    }
-                }
+            for k in rows {
+                evidence.extend(evidence_of(k));
             }
             let met = evidence.iter().filter(|e| e.status == Some(ItemStatus::Met)).count();
             let progress = evidence.iter().any(|e| {
@@ -471,8 +433,8 @@ pub struct Prefill {
     /// The organization.
     pub organization: Organization,
     /// The date of the response used.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub assessed_on: jiff::civil::Date,
     /// Target items with full support.
     pub supported: usize,
@@ -527,3 +489,71 @@ impl Crosswalks {
         })
     }
 }
+
+impl<'de> Deserialize<'de> for Crosswalk {
+    /// The crosswalk reader (the one [`Crosswalk::from_json`] uses), from JSON: every problem
+    /// is reported at once, in the error's message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
+        Crosswalk::from_json(raw.get()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads a crosswalk file, as far as it can be read; `None` when it is not an object or uses a
+/// newer format.
+fn read(value: &serde_json::Value, r: &mut R<'_>) -> Option<Crosswalk> {
+    let Some(object) = value.as_object() else {
+        r.push(JsonProblem::InvalidValue {
+            pointer: String::new(),
+            message: format!("a crosswalk is a JSON object, found {}", crate::json::describe(value)),
+        });
+        return None;
+    };
+    let format_version = r.format_version(object, CROSSWALK_FORMAT_VERSION)?;
+    r.object(value, "", &["format_version", "from", "to", "description", "rows"]);
+    let from = r.required_value(object, "", "from").and_then(|v| VersionRange::read(r, v, "/from"));
+    let to = r.required_value(object, "", "to").and_then(|v| VersionRange::read(r, v, "/to"));
+    let description = r.optional(object, "", "description");
+    let rows = r.each(object, "", "rows", (limits::TOTAL_ITEMS, "the row list"), |r, v, at| {
+        let o = r.object(v, at, &["from", "to", "basis", "rationale", "source"])?;
+        let from = r.array(o, at, "from", limits::LIST, "the id list").map(<[serde_json::Value]>::to_vec);
+        let from: Option<Vec<String>> = from.and_then(|list| {
+            serde_json::from_value(serde_json::Value::Array(list))
+                .map_err(|e| {
+                    r.push(JsonProblem::InvalidValue {
+                        pointer: crate::json::push_token(at, "from"),
+                        message: crate::json::serde_message(&e),
+                    })
+                })
+                .ok()
+        });
+        if from.as_ref().is_some_and(Vec::is_empty) {
+            r.push(JsonProblem::InvalidValue {
+                pointer: crate::json::push_token(at, "from"),
+                message: "a row needs at least one item or category id".to_owned(),
+            });
+        }
+        Some(CrosswalkRow {
+            from: from?,
+            to: r.required(o, at, "to")?,
+            basis: r.required(o, at, "basis")?,
+            rationale: r.required(o, at, "rationale")?,
+            source: r.optional(o, at, "source"),
+        })
+    });
+    let rows = rows?;
+    let ids: usize = rows.iter().map(|row| row.from.len()).sum();
+    if ids > MAX_CROSSWALK_IDS {
+        r.push(JsonProblem::TooMany {
+            pointer: "/rows".to_owned(),
+            what: "the ids of all rows",
+            count: ids,
+            limit: MAX_CROSSWALK_IDS,
+        });
+    }
+    Some(Crosswalk { format_version, from: from?, to: to?, description, rows })
+}
+
+/// The most `from` ids a crosswalk file lists over all its rows: reading it in reverse makes
+/// one row of each.
+const MAX_CROSSWALK_IDS: usize = 1_000_000;

@@ -595,13 +595,17 @@ pub struct ParseExactError {
     reason: &'static str,
 }
 
-impl ParseExactError {
-    /// The stable code of this error: `invalid_exact`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl crate::problem::Problem for ParseExactError {
+    fn code(&self) -> &'static str {
         "invalid_exact"
     }
 
+    fn location(&self) -> crate::problem::Location<'_> {
+        crate::problem::Location::Inputs
+    }
+}
+
+impl ParseExactError {
     /// The text that failed to parse.
     #[must_use]
     pub fn input(&self) -> &str {

@@ -69,35 +69,70 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod batch;
-pub mod cohort;
-pub mod crosswalk;
+// Implementation modules are private; everything public is re-exported once below, so each
+// item has exactly one path. `fhir`, `redcap`, `stats` and `synthetic` are namespaces of their
+// own (many functions whose names only make sense with the module's name before them).
+mod batch;
+mod cohort;
+mod crosswalk;
+mod date;
 #[cfg(test)]
 mod error_catalog;
 mod escape;
 mod exact;
 #[cfg(feature = "fhir")]
 pub mod fhir;
-pub mod instrument;
+mod instrument;
 mod json;
-pub mod progress;
+mod problem;
+mod progress;
+#[cfg(feature = "redcap")]
 pub mod redcap;
 mod registry;
-pub mod response;
+mod response;
+mod rng;
+mod rules;
 mod schema;
-pub mod score;
+mod score;
 mod shared;
 pub mod stats;
+pub mod synthetic;
 mod table;
 
+pub use batch::{BatchLine, ValidationResult, score_line, score_line_with};
+pub use cohort::{
+    Ambiguous, CategorySummary, Cohort, CohortError, CohortOptions, CohortReport, Duplicate, DuplicateReason,
+    InstrumentSummary, ItemSummary, NotComparable, OutsideWindow, Phase, RejectedDocument, SummaryRow, TidyRow,
+    Unpaired, summary_rows,
+};
+pub use crosswalk::{
+    BUILTIN_CROSSWALK_FILES, Basis, CROSSWALK_FORMAT_VERSION, Crosswalk, CrosswalkError, CrosswalkProblem,
+    CrosswalkRow, Crosswalks, Evidence, EvidenceStatus, MAX_EVIDENCE, Prefill, PrefillItem,
+};
+pub use date::{DateError, parse_date};
 pub use escape::{escape_controls, escape_markdown, is_unsafe_char, neutralize_formula, restore_formula};
 pub use exact::{Exact, ParseExactError};
-pub use instrument::{FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem, InstrumentRef, InstrumentSpec};
+pub use instrument::{
+    Category, CategoryScoring, Extensions, FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem,
+    InstrumentRef, InstrumentSpec, Item, Level, LevelSet, OverallScoring, Provenance, Scale, ScaleOption, Scoring,
+    Source,
+};
 pub use json::{ExtensionValue, MAX_EXTENSION_DEPTH};
+pub use problem::{JsonProblem, Listing, Location, Problem, ProblemRecord, Problems};
+pub use progress::{
+    Assessment, CategoryProgress, CategoryRename, CompareError, CompareOptions, FocusProgress, FollowUpWindow,
+    ITEM_MAP_FORMAT_VERSION, ItemAnswer, ItemChange, ItemMap, ItemMapError, ItemMapProblem, ItemMapping, LevelMovement,
+    MapUsed, Matching, OverallProgress, Program, ProgressReport, Side, Standing, UnmatchedItem, VersionRange,
+    WindowCheck, WindowError, WindowVerdict, compare,
+};
 pub use registry::{BUILTIN_FILES, DuplicateInstrument, InstrumentListing, Registry};
 pub use response::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse};
+pub use rules::{CategoryRule, OverallRule, Stage};
 pub use schema::SchemaKind;
-pub use score::{CategoryScore, Opportunity, OverallScore, ScoreReport};
+pub use score::{
+    CategoryRuleKind, CategoryScore, Engine, ItemScore, ItemStatus, Opportunity, OverallRuleKind, OverallScore,
+    ScoreReport, level_for,
+};
 pub use shared::SharedStr;
 pub use table::{CsvError, Formulas, to_csv};
 

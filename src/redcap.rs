@@ -1,6 +1,11 @@
-//! REDCap: export an instrument as a REDCap data dictionary, and import REDCap records.
+//! REDCap (feature `redcap`): export an instrument as a REDCap data dictionary and responses as
+//! records, and import REDCap records.
 //!
-//! **Data dictionary** ([`data_dictionary`]): the 18-column CSV REDCap's Online Designer
+//! The three verbs are those of [`fhir`](crate::fhir) too: [`export_instrument`],
+//! [`export_responses`] and [`import_responses`], each taking [`RedcapOptions`] and failing with
+//! every problem at once.
+//!
+//! **Data dictionary** ([`export_instrument`]): the 18-column CSV REDCap's Online Designer
 //! imports. One form named after the instrument; text fields `record_id`, `organization_id`,
 //! `organization_name`, `assessed_on` (validated `date_ymd`); one `radio` field per item whose
 //! choices are `code, label` with codes `1`, `2`, … in the scale's order (the code is the
@@ -11,7 +16,7 @@
 //! in the maximum; not-applicable items drop out), and a section header at each category's first
 //! item. The item id is kept in each field's annotation.
 //!
-//! **Records** ([`import_records`]): a REDCap "raw" CSV export (variable names as the header,
+//! **Records** ([`import_responses`]): a REDCap "raw" CSV export (variable names as the header,
 //! coded values) of that form becomes one [`Response`] per row. REDCap's own system columns
 //! (`redcap_event_name`, `redcap_repeat_instrument`, `redcap_repeat_instance`,
 //! `redcap_data_access_group`, `redcap_survey_identifier`, and `<form>_complete` and
@@ -23,29 +28,32 @@
 //!
 //! Text cells that a spreadsheet would run as formulas are written with a leading `'`
 //! ([`Formulas::Neutralize`](crate::Formulas), see [`neutralize_formula`]);
-//! [`import_records`] removes it again, so an export reads back exactly.
+//! [`import_responses`] removes it again, so an export reads back exactly.
 //!
 //! ```
 //! use health_equity_assessment::{Registry, Response};
-//! use health_equity_assessment::redcap::{data_dictionary, import_records, records_csv};
+//! use health_equity_assessment::redcap::{RedcapOptions, export_instrument, export_responses, import_responses};
 //!
 //! let heoa = Registry::builtin().latest("heoa").unwrap();
-//! let dictionary = data_dictionary(heoa);
+//! let options = RedcapOptions::default();
+//! let dictionary = export_instrument(heoa, &options);
 //! assert!(dictionary.starts_with("\"Variable / Field Name\",\"Form Name\""));
 //!
 //! let response = Response::from_json(include_str!("../examples/heoa-baseline.json"))?;
-//! let csv = records_csv(heoa, &[response.clone()], health_equity_assessment::Formulas::Neutralize);
-//! let imported = import_records(heoa, &csv).unwrap();
+//! let csv = export_responses(heoa, &[response.clone()], &options);
+//! let imported = import_responses(&csv, heoa, &options)?;
 //! let score = |r: &Response| r.validate(heoa).unwrap().score();
 //! assert_eq!(score(&imported[0]), score(&response));
-//! # Ok::<(), health_equity_assessment::ResponseError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::HashMap;
 
-use crate::instrument::{CategoryRule, Instrument, Item, Scale};
+use crate::date::parse as parse_date;
+use crate::instrument::{Instrument, Item, Scale};
 use crate::json::clip;
-use crate::response::{Organization, Response, parse_date};
+use crate::problem::{Listing, Location, Problem, Problems};
+use crate::response::{Organization, Response};
 use crate::{Formulas, neutralize_formula, restore_formula};
 
 /// The header of a REDCap data dictionary, in REDCap's order.
@@ -130,89 +138,96 @@ fn choices(scale: &Scale) -> String {
         .join(" | ")
 }
 
+/// One item's radio field, as a term of a category's calculated field: the rule modules build
+/// their REDCap formulas from these.
+pub(crate) struct CalcField<'a> {
+    /// The variable name.
+    pub(crate) name: String,
+    /// The item.
+    pub(crate) item: &'a Item,
+    /// Its scale: option `k` is code `k + 1`.
+    pub(crate) scale: &'a Scale,
+}
+
+impl CalcField<'_> {
+    /// The top points of the scale's scored options.
+    fn top(&self) -> u32 {
+        self.scale.options.iter().filter(|o| !o.excluded).filter_map(|o| o.points).max().unwrap_or(0)
+    }
+
+    /// The codes of the options that satisfy `pred`.
+    fn codes(&self, pred: impl Fn(&crate::instrument::ScaleOption) -> bool) -> Vec<usize> {
+        self.scale.options.iter().enumerate().filter(|(_, o)| pred(o)).map(|(k, _)| k + 1).collect()
+    }
+
+    /// `([f]='c1' or [f]='c2' …)` for the given codes.
+    fn any_of(&self, codes: &[usize]) -> String {
+        let terms: Vec<String> = codes.iter().map(|c| format!("[{}]='{c}'", self.name)).collect();
+        terms.join(" or ")
+    }
+
+    /// The answer's points: `if([f]='1', 0, if([f]='2', 1, …0))` (unanswered and excluded: 0).
+    pub(crate) fn points_expression(&self) -> String {
+        let mut expr = String::from("0");
+        for (k, o) in self.scale.options.iter().enumerate().rev() {
+            if let (false, Some(p)) = (o.excluded, o.points) {
+                expr = format!("if([{}]='{}', {p}, {expr})", self.name, k + 1);
+            }
+        }
+        expr
+    }
+
+    /// The item's share of the maximum: its top points, or 0 when answered with an excluded
+    /// option.
+    pub(crate) fn maximum_expression(&self) -> String {
+        let excluded = self.codes(|o| o.excluded);
+        if excluded.is_empty() {
+            self.top().to_string()
+        } else {
+            format!("if({}, 0, {})", self.any_of(&excluded), self.top())
+        }
+    }
+
+    /// `(met or not applicable)`: answered with the top option or an excluded one.
+    fn met_or_not_applicable(&self) -> String {
+        let top = self.top();
+        format!("({})", self.any_of(&self.codes(|o| o.excluded || o.points == Some(top))))
+    }
+
+    /// Every field met or not applicable (`1=1` for none).
+    pub(crate) fn all_met<'f, 'a: 'f>(fields: impl Iterator<Item = &'f CalcField<'a>>) -> String {
+        let terms: Vec<String> = fields.map(CalcField::met_or_not_applicable).collect();
+        if terms.is_empty() { "1=1".to_owned() } else { terms.join(" and ") }
+    }
+}
+
 /// REDCap calc syntax for a category's percent under the instrument's rule.
 fn calc(instrument: &Instrument, category_index: usize) -> String {
     let Some(category) = instrument.categories().get(category_index) else { return String::new() };
     let start: usize = instrument.categories()[..category_index].iter().map(|c| c.items.len()).sum();
-    let fields: Vec<(String, &Item, &Scale)> = category
+    let fields: Vec<CalcField<'_>> = category
         .items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| Some((item_field(instrument, start + i, item), item, instrument.scale_of(item)?)))
+        .filter_map(|(i, item)| {
+            Some(CalcField { name: item_field(instrument, start + i, item), item, scale: instrument.scale_of(item)? })
+        })
         .collect();
-    let top = |s: &Scale| s.options.iter().filter(|o| !o.excluded).filter_map(|o| o.points).max().unwrap_or(0);
-    let code_of = |s: &Scale, pred: &dyn Fn(&crate::instrument::ScaleOption) -> bool| -> Vec<usize> {
-        s.options.iter().enumerate().filter(|(_, o)| pred(o)).map(|(k, _)| k + 1).collect()
-    };
-    // An item met, or not applicable: its codes as an `or` of equalities.
-    let met_or_na = |f: &str, s: &Scale| {
-        let t = top(s);
-        let codes = code_of(s, &|o| o.excluded || o.points == Some(t));
-        let terms: Vec<String> = codes.iter().map(|c| format!("[{f}]='{c}'")).collect();
-        format!("({})", terms.join(" or "))
-    };
-    let all_met = |items: &[&(String, &Item, &Scale)]| {
-        if items.is_empty() {
-            "1=1".to_owned()
-        } else {
-            items.iter().map(|(f, _, s)| met_or_na(f, s)).collect::<Vec<_>>().join(" and ")
-        }
-    };
-    match &instrument.scoring().category.rule {
-        CategoryRule::AllOf { .. } => {
-            let refs: Vec<&(String, &Item, &Scale)> = fields.iter().collect();
-            format!("if({}, 100, 0)", all_met(&refs))
-        }
-        CategoryRule::Cumulative { stages } => {
-            let mut terms = Vec::new();
-            for k in 0..stages.len() {
-                let upto: Vec<&(String, &Item, &Scale)> = fields
-                    .iter()
-                    .filter(|(_, item, _)| {
-                        item.stage
-                            .as_ref()
-                            .and_then(|s| stages.iter().position(|st| st.id == *s))
-                            .is_some_and(|p| p <= k)
-                    })
-                    .collect();
-                terms.push(format!("if({}, 1, 0)", all_met(&upto)));
-            }
-            format!("round(100*({})/{}, 2)", terms.join("+"), stages.len().max(1))
-        }
-        _ => {
-            let points: Vec<String> = fields
-                .iter()
-                .map(|(f, _, s)| {
-                    let mut expr = String::from("0");
-                    for (k, o) in s.options.iter().enumerate().rev() {
-                        if let (false, Some(p)) = (o.excluded, o.points) {
-                            expr = format!("if([{f}]='{}', {p}, {expr})", k + 1);
-                        }
-                    }
-                    expr
-                })
-                .collect();
-            let maxima: Vec<String> = fields
-                .iter()
-                .map(|(f, _, s)| {
-                    let excluded = code_of(s, &|o| o.excluded);
-                    if excluded.is_empty() {
-                        top(s).to_string()
-                    } else {
-                        let terms: Vec<String> = excluded.iter().map(|c| format!("[{f}]='{c}'")).collect();
-                        format!("if({}, 0, {})", terms.join(" or "), top(s))
-                    }
-                })
-                .collect();
-            format!("round(100*({})/({}), 2)", points.join("+"), maxima.join("+"))
-        }
-    }
+    instrument.scoring().category.rule.redcap_calc(&fields)
 }
 
-/// The REDCap data dictionary of an instrument, as CSV text.
+/// The REDCap data dictionary of an instrument, as CSV text (the form REDCap's Online Designer
+/// imports). With [`Formulas::Neutralize`] (the default), a field label, section header or note
+/// that a spreadsheet would run as a formula gets a leading `'`.
 #[must_use]
-pub fn data_dictionary(instrument: &Instrument) -> String {
+pub fn export_instrument(instrument: &Instrument, options: &RedcapOptions) -> String {
     let form = form_name(instrument);
+    // Labels, section headers and notes are the instrument's own text: a title beginning with
+    // `=` must not run as a formula when the dictionary is opened in a spreadsheet.
+    let text = |value: &str| match options.formulas {
+        Formulas::Raw => value.to_owned(),
+        _ => neutralize_formula(value).into_owned(),
+    };
     let mut rows: Vec<[String; 18]> = Vec::new();
     let row = |name: &str,
                section: &str,
@@ -226,11 +241,11 @@ pub fn data_dictionary(instrument: &Instrument) -> String {
         let mut r: [String; 18] = Default::default();
         r[0] = name.to_owned();
         r[1] = form.clone();
-        r[2] = section.to_owned();
+        r[2] = text(section);
         r[3] = kind.to_owned();
-        r[4] = label.to_owned();
+        r[4] = text(label);
         r[5] = choices.to_owned();
-        r[6] = note.to_owned();
+        r[6] = text(note);
         r[7] = validation.to_owned();
         r[12] = required.to_owned();
         r[17] = annotation.to_owned();
@@ -306,12 +321,13 @@ pub fn data_dictionary(instrument: &Instrument) -> String {
     writer.into_inner().ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
 }
 
-/// Responses as a REDCap raw record export of the instrument's form (what [`import_records`]
-/// reads back). Record ids are `1`, `2`, … in order. With [`Formulas::Neutralize`], an
-/// organization id or name that a spreadsheet would run as a formula gets a leading `'`.
+/// Responses as a REDCap raw record export of the instrument's form (what [`import_responses`]
+/// reads back). Record ids are `1`, `2`, … in order. With [`Formulas::Neutralize`] (the
+/// default), an organization id or name that a spreadsheet would run as a formula gets a
+/// leading `'`.
 #[must_use]
-pub fn records_csv(instrument: &Instrument, responses: &[Response], formulas: Formulas) -> String {
-    let text = |value: &str| match formulas {
+pub fn export_responses(instrument: &Instrument, responses: &[Response], options: &RedcapOptions) -> String {
+    let text = |value: &str| match options.formulas {
         Formulas::Raw => value.to_owned(),
         _ => neutralize_formula(value).into_owned(),
     };
@@ -396,7 +412,7 @@ pub enum RedcapProblem {
         /// The value found.
         value: String,
         /// The valid codes.
-        choices: String,
+        choices: Listing,
     },
     /// A missing or malformed value in a required or typed field.
     #[error("record {record}, field {field}: {value:?} is not valid: {reason}")]
@@ -412,10 +428,8 @@ pub enum RedcapProblem {
     },
 }
 
-impl RedcapProblem {
-    /// A stable machine-readable code, e.g. `invalid_code`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Problem for RedcapProblem {
+    fn code(&self) -> &'static str {
         match self {
             RedcapProblem::Csv { .. } => "invalid_csv",
             RedcapProblem::UnknownColumn { .. } => "unknown_column",
@@ -425,20 +439,56 @@ impl RedcapProblem {
             RedcapProblem::InvalidValue { .. } => "invalid_value",
         }
     }
+
+    fn location(&self) -> Location<'_> {
+        match self {
+            RedcapProblem::Csv { line, .. } => {
+                Location::Text { line: usize::try_from(*line).unwrap_or(usize::MAX), column: 1 }
+            }
+            RedcapProblem::UnknownColumn { column, .. }
+            | RedcapProblem::MissingColumn { column }
+            | RedcapProblem::DuplicateColumn { column } => Location::Cell { record: None, column },
+            RedcapProblem::InvalidCode { record, field, .. } | RedcapProblem::InvalidValue { record, field, .. } => {
+                Location::Cell { record: Some(record), column: field }
+            }
+        }
+    }
 }
 
-/// The error of [`import_records`]: every problem found in the export.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("REDCap records: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
-pub struct RedcapError {
-    problems: Vec<RedcapProblem>,
+/// The error of [`import_responses`]: every problem found in the export.
+pub type RedcapError = Problems<RedcapProblem>;
+
+/// The subject of a record export's problems.
+const RECORDS: &str = "REDCap records";
+
+/// How instruments and responses are written as REDCap files.
+///
+/// ```
+/// use health_equity_assessment::Formulas;
+/// use health_equity_assessment::redcap::RedcapOptions;
+///
+/// let raw = RedcapOptions::default().with_formulas(Formulas::Raw);
+/// assert_eq!(raw.formulas(), Formulas::Raw);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedcapOptions {
+    formulas: Formulas,
 }
 
-impl RedcapError {
-    /// The problems found (never empty).
+impl RedcapOptions {
+    /// Sets what happens to text cells a spreadsheet would run as formulas (by default they
+    /// are neutralized with a leading `'`, which [`import_responses`] removes again).
     #[must_use]
-    pub fn problems(&self) -> &[RedcapProblem] {
-        &self.problems
+    pub fn with_formulas(mut self, formulas: Formulas) -> Self {
+        self.formulas = formulas;
+        self
+    }
+
+    /// What happens to formula-like text cells.
+    #[must_use]
+    pub fn formulas(&self) -> Formulas {
+        self.formulas
     }
 }
 
@@ -457,7 +507,11 @@ pub const SYSTEM_COLUMNS: [&str; 5] = [
 /// # Errors
 /// [`RedcapError`] naming every unknown or missing column and every invalid value by record and
 /// field.
-pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Response>, RedcapError> {
+pub fn import_responses(
+    csv_text: &str,
+    instrument: &Instrument,
+    _options: &RedcapOptions,
+) -> Result<Vec<Response>, RedcapError> {
     let form = form_name(instrument);
     let csv_text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv_text.as_bytes());
@@ -467,7 +521,7 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
     };
     let header = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(RedcapError { problems: vec![csv_error(&e)] }),
+        Err(e) => return Err(Problems::one(RECORDS, csv_error(&e))),
     };
     let items: HashMap<String, (&Item, Option<&Scale>)> = instrument
         .items()
@@ -500,8 +554,8 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
             problems.push(RedcapProblem::MissingColumn { column: required.to_owned() });
         }
     }
-    if !problems.is_empty() {
-        return Err(RedcapError { problems });
+    if let Some(problems) = Problems::new(RECORDS, std::mem::take(&mut problems)) {
+        return Err(problems);
     }
     let position = |name: &str| header.iter().position(|h| h == name);
     let mut responses = Vec::new();
@@ -559,9 +613,7 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
                     field: column.to_owned(),
                     item: item.id.clone(),
                     value: clip(value),
-                    choices: scale
-                        .map(|s| (1..=s.options.len()).map(|c| c.to_string()).collect::<Vec<_>>().join(", "))
-                        .unwrap_or_default(),
+                    choices: Listing::of((1..=scale.map_or(0, |s| s.options.len())).map(|c| c.to_string())),
                 }),
             }
         }
@@ -597,5 +649,5 @@ pub fn import_records(instrument: &Instrument, csv_text: &str) -> Result<Vec<Res
             });
         }
     }
-    if problems.is_empty() { Ok(responses) } else { Err(RedcapError { problems }) }
+    Problems::or_ok(RECORDS, problems, responses)
 }

@@ -44,11 +44,13 @@ pub struct DuplicateInstrument {
     pub instrument: InstrumentRef,
 }
 
-impl DuplicateInstrument {
-    /// The stable code of this error: `duplicate_instrument`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl crate::problem::Problem for DuplicateInstrument {
+    fn code(&self) -> &'static str {
         "duplicate_instrument"
+    }
+
+    fn location(&self) -> crate::problem::Location<'_> {
+        crate::problem::Location::Inputs
     }
 }
 

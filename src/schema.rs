@@ -97,17 +97,17 @@ impl SchemaKind {
     #[must_use]
     pub fn schema(self) -> Value {
         match self {
-            SchemaKind::Instrument => generate::<crate::Instrument>(),
-            SchemaKind::Response => generate::<crate::Response>(),
-            SchemaKind::ScoreReport => generate::<crate::ScoreReport>(),
-            SchemaKind::ProgressReport => generate::<crate::progress::ProgressReport>(),
-            SchemaKind::ItemMap => generate::<crate::progress::ItemMap>(),
-            SchemaKind::CohortReport => generate::<crate::cohort::CohortReport>(),
-            SchemaKind::BatchLine => generate::<crate::batch::BatchLine>(),
-            SchemaKind::Crosswalk => generate::<crate::crosswalk::Crosswalk>(),
-            SchemaKind::Prefill => generate::<crate::crosswalk::Prefill>(),
-            SchemaKind::ValidationResult => generate::<crate::batch::ValidationResult>(),
-            SchemaKind::InstrumentList => generate::<Vec<crate::InstrumentListing>>(),
+            SchemaKind::Instrument => input::<crate::Instrument>(),
+            SchemaKind::Response => input::<crate::Response>(),
+            SchemaKind::ScoreReport => output::<crate::ScoreReport>(),
+            SchemaKind::ProgressReport => output::<crate::ProgressReport>(),
+            SchemaKind::ItemMap => input::<crate::ItemMap>(),
+            SchemaKind::CohortReport => output::<crate::CohortReport>(),
+            SchemaKind::BatchLine => output::<crate::BatchLine>(),
+            SchemaKind::Crosswalk => input::<crate::Crosswalk>(),
+            SchemaKind::Prefill => output::<crate::Prefill>(),
+            SchemaKind::ValidationResult => output::<crate::ValidationResult>(),
+            SchemaKind::InstrumentList => output::<Vec<crate::InstrumentListing>>(),
         }
     }
 
@@ -120,10 +120,94 @@ impl SchemaKind {
     }
 }
 
-/// The draft 2020-12 schema of `T`.
-fn generate<T: JsonSchema>() -> Value {
-    let schema = SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>();
-    schema.to_value()
+/// The schema of a document the crate reads: a field with a default may be left out.
+fn input<T: JsonSchema>() -> Value {
+    portable(SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>().to_value())
+}
+
+/// The schema of a document the crate writes: a field that is always written is `required`,
+/// also when it may be `null`, so code generators give it a non-optional type.
+fn output<T: JsonSchema>() -> Value {
+    portable(SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<T>().to_value())
+}
+
+/// A description from the Rust docs, for readers of the schema: Rust examples (fenced code)
+/// are dropped, and intra-doc links (`` [`Exact`](crate::Exact) ``, `` [`Exact`] ``) become
+/// their text; links to web pages are kept.
+fn plain_description(text: &str) -> String {
+    let prose: String = text.split("```").step_by(2).collect::<Vec<_>>().join("");
+    let mut out = String::with_capacity(prose.len());
+    let mut rest = prose.as_str();
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let label = &after[..close];
+        let tail = &after[close + 1..];
+        match tail.strip_prefix('(').and_then(|t| t.find(')').map(|end| (&t[..end], &t[end + 1..]))) {
+            Some((target, next)) if target.starts_with("http") => {
+                out.push_str(&rest[open..rest.len() - next.len()]);
+                rest = next;
+            }
+            Some((_, next)) => {
+                out.push_str(label);
+                rest = next;
+            }
+            None => {
+                out.push_str(label);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim_end().to_owned()
+}
+
+/// The schema in standard keywords only, so that strict validators (ajv in strict mode, the
+/// default in Node services) compile it: schemars' own integer and float formats (`uint32`,
+/// `double`, ...) are dropped (`minimum: 0` already says unsigned, and `maximum` is added
+/// where it is exact and safe), and `date` gives way to the pattern, which every validator
+/// checks (a validator without the format vocabulary refuses an unknown format).
+fn portable(mut schema: Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(format)) = map.get("format") {
+                    let maximum: Option<u64> = match format.as_str() {
+                        "uint8" => Some(u8::MAX.into()),
+                        "uint16" => Some(u16::MAX.into()),
+                        "uint32" => Some(u32::MAX.into()),
+                        _ => None,
+                    };
+                    let drop = match format.as_str() {
+                        "date" => {
+                            map.entry("pattern").or_insert_with(|| json!("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
+                            true
+                        }
+                        f => f.starts_with("uint") || f.starts_with("int") || f == "double" || f == "float",
+                    };
+                    if drop {
+                        map.remove("format");
+                    }
+                    if let Some(maximum) = maximum {
+                        map.entry("maximum").or_insert_with(|| json!(maximum));
+                    }
+                }
+                if let Some(Value::String(description)) = map.get_mut("description") {
+                    *description = plain_description(description);
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(values) => values.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut schema);
+    schema
 }
 
 impl Instrument {
@@ -140,7 +224,8 @@ impl Instrument {
     /// let heoa = Registry::builtin().latest("heoa").unwrap();
     /// let schema = heoa.response_schema();
     /// let sogi = &schema["properties"]["answers"]["properties"]["data-collection.sogi"];
-    /// assert_eq!(sogi["enum"][3], "implemented");
+    /// assert_eq!(sogi["$ref"], "#/$defs/scale.implementation");
+    /// assert_eq!(schema["$defs"]["scale.implementation"]["enum"][3], "implemented");
     /// assert_eq!(schema["properties"]["answers"]["additionalProperties"], false);
     /// ```
     #[must_use]
@@ -148,10 +233,27 @@ impl Instrument {
         let mut schema = SchemaKind::Response.schema();
         let mut answers = serde_json::Map::new();
         let mut notes = serde_json::Map::new();
+        // Each scale once, under `$defs`: items refer to it, so a code generator makes one
+        // enum per scale, not one per item.
+        let definitions = &mut schema["$defs"];
+        for scale in self.scales() {
+            let options: Vec<&str> = scale.options.iter().map(|o| o.id.as_str()).collect();
+            let title = scale.label.as_deref().unwrap_or(&scale.id);
+            definitions[scale_definition(&scale.id)] = json!({
+                "title": title,
+                "description": format!("An option of the scale {:?}.", scale.id),
+                "enum": options
+            });
+        }
         for (_, item) in self.items() {
-            let options: Vec<&str> =
-                self.scale_of(item).map(|s| s.options.iter().map(|o| o.id.as_str()).collect()).unwrap_or_default();
-            answers.insert(item.id.clone(), json!({ "description": item.text, "enum": options }));
+            let answer = match self.scale_of(item) {
+                Some(scale) => json!({
+                    "description": item.text,
+                    "$ref": format!("#/$defs/{}", scale_definition(&scale.id))
+                }),
+                None => json!({ "description": item.text, "enum": [] }),
+            };
+            answers.insert(item.id.clone(), answer);
             notes.insert(item.id.clone(), json!({ "type": "string" }));
         }
         let categories: Vec<&str> = self.categories().iter().map(|c| c.id.as_str()).collect();
@@ -192,4 +294,10 @@ impl Instrument {
         });
         schema
     }
+}
+
+/// The `$defs` name of a scale (scale ids are lowercase letters, digits, `-` and `_`, so the
+/// name needs no escaping in a JSON Pointer or a URI fragment).
+fn scale_definition(scale_id: &str) -> String {
+    format!("scale.{scale_id}")
 }

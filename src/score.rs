@@ -11,8 +11,9 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::{CategoryRule, InstrumentRef, Level, LevelSet, OverallRule, ScaleEntry};
-use crate::response::{DateSchema, Organization, ValidatedResponse};
+use crate::instrument::{InstrumentRef, Level, LevelSet, ScaleEntry};
+use crate::response::{Organization, ValidatedResponse};
+use crate::rules::OverallRule;
 use crate::{Exact, SharedStr};
 
 /// The scored result of one response.
@@ -28,8 +29,8 @@ pub struct ScoreReport {
     /// Who answered.
     pub organization: Organization,
     /// When the assessment was completed.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub assessed_on: Date,
     /// The categories the organization chose to work on, in instrument order.
     pub focus_categories: Vec<SharedStr>,
@@ -45,7 +46,7 @@ pub struct ScoreReport {
     pub engine: Engine,
 }
 
-/// The kind of category rule applied (see [`CategoryRule`]).
+/// The kind of category rule applied (see [`CategoryRule`](crate::CategoryRule)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -207,20 +208,6 @@ pub fn level_for<'s>(set: &'s LevelSet, percent: &Exact) -> Option<(usize, &'s L
     set.levels.iter().enumerate().rev().find(|(_, l)| l.min_percent <= *percent)
 }
 
-pub(crate) mod date_serde {
-    use jiff::civil::Date;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(crate) fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(date)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        crate::response::parse_date(&text).map_err(serde::de::Error::custom)
-    }
-}
-
 /// An item below its top option as one sortable key: category (later its rank), points, item.
 fn open_key(category: usize, points: u32, item: usize) -> u128 {
     (category as u128) << 96 | u128::from(points) << 64 | item as u128
@@ -248,14 +235,10 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     let mut open: Vec<u128> = Vec::with_capacity(index.items.len());
 
     for (k, range) in index.category_items.iter().enumerate() {
-        let (mut points, mut max_points, mut applicable, mut answered, mut all_met) =
-            (0u64, 0u64, 0usize, 0usize, true);
+        let (mut applicable, mut answered) = (0usize, 0usize);
+        let mut tally = rule.tally();
         let mut missing = Vec::new();
         let mut not_applicable = Vec::new();
-        let mut stage_met = match rule {
-            CategoryRule::Cumulative { stages } => vec![true; stages.len()],
-            _ => Vec::new(),
-        };
         // One pass over parallel slices; `collect` writes each entry in place.
         let entries = index.items.get(range.clone()).unwrap_or_default();
         let ids = names.item_ids.get(range.clone()).unwrap_or_default();
@@ -283,11 +266,11 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
                     not_applicable.push(id.clone());
                 } else {
                     applicable += 1;
-                    points += u64::from(earned.unwrap_or(0));
-                    max_points += u64::from(scale.top);
+                    tally.points += u64::from(earned.unwrap_or(0));
+                    tally.max_points += u64::from(scale.top);
                     if status != ItemStatus::Met {
-                        all_met = false;
-                        if let Some(met) = entry.stage.and_then(|s| stage_met.get_mut(s)) {
+                        tally.all_met = false;
+                        if let Some(met) = entry.stage.and_then(|s| tally.stages_met.get_mut(s)) {
                             *met = false;
                         }
                         open.push(open_key(k, earned.unwrap_or(0), global));
@@ -299,14 +282,7 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
                 ItemScore { id: id.clone(), answer, points: earned, max_points: scale.top, status }
             })
             .collect();
-        let (points, max_points) = match rule {
-            CategoryRule::PercentOfMax => (points, max_points),
-            CategoryRule::AllOf { points: award } => (if all_met { u64::from(*award) } else { 0 }, u64::from(*award)),
-            CategoryRule::Cumulative { stages } => {
-                let reached = stage_met.iter().take_while(|met| **met).count();
-                (reached as u64, stages.len() as u64)
-            }
-        };
+        let (points, max_points) = rule.points(&tally);
         let percent = if applicable == 0 { None } else { Exact::percent(points, max_points) };
         let level = percent.as_ref().and_then(|p| level_for(category_levels, p)).map(|(i, _)| i);
         let level_name = level.and_then(|i| level_names.get(i));
@@ -315,11 +291,7 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
             focus: focus_ids.iter().any(|f| *f == *id),
             id,
             title: names.category_titles.get(k).cloned().unwrap_or_else(|| SharedStr::from_static("")),
-            rule: match rule {
-                CategoryRule::PercentOfMax => CategoryRuleKind::PercentOfMax,
-                CategoryRule::AllOf { .. } => CategoryRuleKind::AllOf,
-                CategoryRule::Cumulative { .. } => CategoryRuleKind::Cumulative,
-            },
+            rule: rule.report_kind(),
             points,
             max_points,
             percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
@@ -408,54 +380,23 @@ fn percent_order(a: &CategoryScore, b: &CategoryScore) -> std::cmp::Ordering {
     }
 }
 
-/// The mean of `100·p/m` over `count` categories as one fraction over the product of the `m`,
-/// reduced once: `None` when `count` is zero or the integers overflow (the caller then sums
-/// the rational percents one by one, which never overflows).
-fn mean_of_percents(parts: impl Iterator<Item = (u64, u64)>, count: usize) -> Option<Exact> {
-    if count == 0 {
-        return None;
-    }
-    let (mut numerator, mut denominator) = (0u128, 1u128);
-    for (points, max_points) in parts {
-        // n/d + p/m = (n·m + p·d) / (d·m)
-        let m = u128::from(max_points);
-        numerator = numerator.checked_mul(m)?.checked_add(u128::from(points).checked_mul(denominator)?)?;
-        denominator = denominator.checked_mul(m)?;
-    }
-    let numerator = i128::try_from(numerator.checked_mul(100)?).ok()?;
-    let denominator = i128::try_from(denominator.checked_mul(u128::try_from(count).ok()?)?).ok()?;
-    Exact::new(numerator, denominator)
-}
-
 fn overall(
     rule: OverallRule,
     levels: &LevelSet,
     names: &[(SharedStr, SharedStr)],
     categories: &[CategoryScore],
 ) -> OverallScore {
+    let parts: Vec<(u64, u64, Option<&Exact>)> =
+        categories.iter().map(|c| (c.points, c.max_points, c.percent_exact.as_ref())).collect();
     let scored = || categories.iter().filter(|c| c.percent_exact.is_some());
-    let count = scored().count();
-    let points = scored().map(|c| c.points).sum();
-    let max_points = scored().map(|c| c.max_points).sum();
-    let percent = match rule {
-        OverallRule::MeanOfCategoryPercents => mean_of_percents(scored().map(|c| (c.points, c.max_points)), count)
-            .or_else(|| {
-                let sum: Exact = scored().filter_map(|c| c.percent_exact.as_ref()).sum();
-                sum.div_int(count as u64)
-            }),
-        OverallRule::SumOfCategoryPoints if count == 0 => None,
-        OverallRule::SumOfCategoryPoints => Exact::percent(points, max_points),
-    };
+    let percent = rule.percent(&parts);
     let level = percent.as_ref().and_then(|p| level_for(levels, p)).map(|(i, _)| i);
     let name = level.and_then(|i| names.get(i));
     OverallScore {
-        rule: match rule {
-            OverallRule::MeanOfCategoryPercents => OverallRuleKind::MeanOfCategoryPercents,
-            OverallRule::SumOfCategoryPoints => OverallRuleKind::SumOfCategoryPoints,
-        },
-        points,
-        max_points,
-        categories_scored: count,
+        rule: rule.report_kind(),
+        points: scored().map(|c| c.points).sum(),
+        max_points: scored().map(|c| c.max_points).sum(),
+        categories_scored: scored().count(),
         percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
         percent_exact: percent,
         level: name.map(|(id, _)| id.clone()),
@@ -476,49 +417,11 @@ impl ScoreReport {
     /// rule). A cohort adds these instead of the overall percents, whose denominators differ
     /// from organization to organization, so its sums stay linear in the organizations.
     pub(crate) fn overall_percent_terms(&self) -> Vec<Exact> {
-        match self.overall.rule {
-            OverallRuleKind::MeanOfCategoryPercents => {
-                let count = self.overall.categories_scored as u64;
-                self.categories.iter().filter_map(|c| c.percent_exact.as_ref()?.div_int(count)).collect()
-            }
-            OverallRuleKind::SumOfCategoryPoints => self.overall.percent_exact.iter().cloned().collect(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::mean_of_percents;
-    use crate::Exact;
-
-    proptest! {
-        /// The one-fraction mean equals the rational mean of the percents, whenever it does not
-        /// overflow (and it must not for instrument-sized inputs).
-        #[test]
-        fn one_fraction_mean_is_the_rational_mean(
-            parts in prop::collection::vec((0u64..=60, 1u64..=60), 1..=12),
-            huge in prop::collection::vec((0u64..=u64::MAX / 2, 1u64..=u64::MAX), 0..=3),
-        ) {
-            let parts: Vec<(u64, u64)> = parts.into_iter().map(|(p, m)| (p.min(m), m)).collect();
-            let rational = |parts: &[(u64, u64)]| {
-                let sum: Exact = parts.iter().filter_map(|&(p, m)| Exact::percent(p, m)).sum();
-                sum.div_int(parts.len() as u64)
-            };
-            let fast = mean_of_percents(parts.iter().copied(), parts.len());
-            prop_assert!(fast.is_some(), "instrument-sized categories overflowed");
-            prop_assert_eq!(fast, rational(&parts));
-            let mut all = parts.clone();
-            all.extend(huge);
-            if let Some(fast) = mean_of_percents(all.iter().copied(), all.len()) {
-                prop_assert_eq!(Some(fast), rational(&all));
-            }
-        }
-    }
-
-    #[test]
-    fn no_categories_have_no_mean() {
-        assert_eq!(mean_of_percents(std::iter::empty(), 0), None);
+        let rule = match self.overall.rule {
+            OverallRuleKind::MeanOfCategoryPercents => OverallRule::MeanOfCategoryPercents,
+            OverallRuleKind::SumOfCategoryPoints => OverallRule::SumOfCategoryPoints,
+        };
+        let categories: Vec<Option<&Exact>> = self.categories.iter().map(|c| c.percent_exact.as_ref()).collect();
+        rule.percent_terms(self.overall.percent_exact.as_ref(), &categories)
     }
 }

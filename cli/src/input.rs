@@ -139,6 +139,12 @@ pub fn read_text(path: &str, limit: u64) -> Result<String, InputError> {
     })
 }
 
+/// Reads an instrument, item-map or crosswalk file (at most the library's
+/// [`MAX_FILE_BYTES`](health_equity_assessment::MAX_FILE_BYTES)).
+pub fn read_file(path: &str) -> Result<String, InputError> {
+    read_text(path, health_equity_assessment::MAX_FILE_BYTES as u64)
+}
+
 /// How a path is named in messages: `<stdin>` for `-`.
 #[must_use]
 pub fn display_name(path: &str) -> String {

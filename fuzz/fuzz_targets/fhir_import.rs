@@ -4,11 +4,10 @@
 //! each have a snake_case code and a short, non-empty message.
 #![no_main]
 
-use health_equity_assessment::Registry;
 use health_equity_assessment::fhir::{
-    FhirOptions, import_parsed_questionnaire_response, import_questionnaire_response, parse_questionnaire_response,
-    questionnaire_response,
+    FhirOptions, export_response, import_parsed_response, import_response, parse_response,
 };
+use health_equity_assessment::{Problem, Registry};
 use libfuzzer_sys::fuzz_target;
 
 /// The longest message one problem may have, in characters: values are clipped, so a 1 MB
@@ -19,26 +18,27 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let registry = Registry::builtin();
     let options = FhirOptions::default();
-    let result = import_questionnaire_response(&text, registry, &options);
+    let result = import_response(&text, registry, &options);
 
     // Parsing, then converting the parsed resource, gives the same result; a parsed resource
     // reads back from its own JSON unchanged. (Inputs are far below the size limit.)
-    match parse_questionnaire_response(&text) {
+    match parse_response(&text) {
         Ok(parsed) => {
-            assert_eq!(import_parsed_questionnaire_response(&parsed, registry, &options), result);
+            assert_eq!(import_parsed_response(&parsed, registry, &options), result);
             let written = serde_json::to_string(&parsed).expect("resources serialize");
-            assert_eq!(parse_questionnaire_response(&written).as_ref(), Ok(&parsed), "{written}");
+            assert_eq!(parse_response(&written).as_ref(), Ok(&parsed), "{written}");
         }
         Err(e) => assert_eq!(Err(e), result),
     }
 
     match result {
         Ok(response) => {
-            let instrument = registry.resolve(&response.instrument).expect("an imported response names a known instrument");
+            let instrument =
+                registry.resolve(&response.instrument).expect("an imported response names a known instrument");
             let validated = response.validate(instrument).expect("an imported response validates");
             // Export and import again: the same response.
-            let qr = serde_json::to_string(&questionnaire_response(&validated, &options)).expect("resources serialize");
-            let again = import_questionnaire_response(&qr, registry, &options).expect("a re-exported response imports");
+            let qr = serde_json::to_string(&export_response(&validated, &options)).expect("resources serialize");
+            let again = import_response(&qr, registry, &options).expect("a re-exported response imports");
             assert_eq!(again, response);
             // As a response document: it loads and validates unchanged.
             let json = serde_json::to_string(&response).expect("responses serialize");

@@ -4,9 +4,7 @@
 //! more than the limits allow.
 #![no_main]
 
-use health_equity_assessment::Registry;
-use health_equity_assessment::crosswalk::Crosswalk;
-use health_equity_assessment::progress::{CompareOptions, ItemMap, compare};
+use health_equity_assessment::{CompareOptions, Crosswalk, ItemMap, Registry, compare};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

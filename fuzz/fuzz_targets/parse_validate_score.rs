@@ -1,7 +1,7 @@
 //! Parse, validate and score arbitrary bytes; every call must return a value or a typed error.
 #![no_main]
 
-use health_equity_assessment::Registry;
+use health_equity_assessment::{Problem, Registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use health_equity_assessment::Registry;
-//! use health_equity_assessment::cohort::{Cohort, CohortOptions};
-//! use health_equity_assessment::cohort::synthetic::{SyntheticCohort, generate};
+//! use health_equity_assessment::{Cohort, CohortOptions};
+//! use health_equity_assessment::synthetic::{SyntheticCohort, generate};
 //!
 //! let heoa = Registry::builtin().latest("heoa").unwrap();
 //! let mut cohort = Cohort::new();
@@ -49,7 +49,6 @@
 //! Benjamini–Hochberg across the categories of the instrument. For each item: how many
 //! organizations moved to, or away from, the top option, with [McNemar's test](fn@crate::stats::mcnemar).
 
-pub mod synthetic;
 mod tidy;
 
 use jiff::civil::Date;
@@ -61,8 +60,7 @@ pub use tidy::{Phase, SummaryRow, TidyRow, summary_rows};
 use crate::Exact;
 use crate::exact::ExactSum;
 use crate::progress::{LevelMovement, Program, WindowVerdict};
-use crate::response::DateSchema;
-use crate::score::{CategoryScore, Engine, ItemStatus, ScoreReport, date_serde};
+use crate::score::{CategoryScore, Engine, ItemStatus, ScoreReport};
 use crate::stats::{
     self, HodgesLehmannOptions, HodgesLehmannResult, McNemarOptions, McNemarResult, PAdjustMethod, PairedBinaryTable,
     SignTestResult, StatsError, WilcoxonOptions, WilcoxonResult, ZeroHandling,
@@ -171,14 +169,16 @@ pub enum CohortError {
     },
 }
 
-impl CohortError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl crate::problem::Problem for CohortError {
+    fn code(&self) -> &'static str {
         match self {
             CohortError::TooManyAssessments { .. } => "too_many_assessments",
             CohortError::Statistics { source, .. } => source.code(),
         }
+    }
+
+    fn location(&self) -> crate::problem::Location<'_> {
+        crate::problem::Location::Inputs
     }
 }
 
@@ -515,8 +515,8 @@ pub struct Ambiguous {
     /// Instrument id.
     pub instrument: String,
     /// The date shared by two or more different assessments.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub assessed_on: Date,
     /// The assessments on that date, by source.
     pub sources: Vec<String>,
@@ -541,8 +541,8 @@ pub struct Unpaired {
     /// Instrument, `id@version`.
     pub instrument: String,
     /// Its date.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub assessed_on: Date,
     /// Where it came from.
     pub source: String,
@@ -571,8 +571,8 @@ pub struct OutsideWindow {
     /// Instrument id.
     pub instrument: String,
     /// Follow-up date.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub follow_up: Date,
     /// `late` or `before_program_end`.
     pub verdict: WindowVerdict,

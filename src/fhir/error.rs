@@ -1,49 +1,34 @@
-//! [`FhirError`]: everything that can go wrong converting between FHIR and this crate.
+//! [`FhirProblem`]: everything that can go wrong converting between FHIR and this crate.
+
+use crate::problem::{JsonProblem, Listing, Location, Problems, problem_enum};
 
 /// A problem converting between FHIR and this crate's documents.
 ///
 /// Every variant names where the problem is — a FHIRPath-style element path such as
 /// `QuestionnaireResponse.item[1].item[0].answer[0].valueCoding.code` (the form FHIR validators
 /// use in `OperationOutcome.issue.expression`), a JSON Pointer, or a line and column — and the
-/// offending linkId, code, status, reference or value. [`code`](Self::code) is a stable
+/// offending linkId, code, status, reference or value. [`code`](crate::Problem::code) is a stable
 /// machine-readable code.
 ///
-/// Importing reports every problem it finds at once: when there are several, the error is
-/// [`FhirError::Multiple`] and [`problems`](Self::problems) lists them in document order.
+/// Importing reports every problem it finds at once, in a [`FhirError`].
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use health_equity_assessment::fhir::{FhirOptions, import_questionnaire_response};
+/// use health_equity_assessment::fhir::{FhirOptions, import_response};
 ///
 /// let text = r#"{"resourceType": "QuestionnaireResponse", "status": "in-progress",
 ///   "questionnaire": "https://health-equity-assessment.example/fhir/Questionnaire/heoa",
 ///   "subject": {"reference": "Organization/org-001"}, "authored": "2023-01-05"}"#;
-/// let err = import_questionnaire_response(text, Registry::builtin(), &FhirOptions::default()).unwrap_err();
-/// let codes: Vec<&str> = err.problems().iter().map(|p| p.code()).collect();
-/// assert_eq!(codes, ["unsupported_status", "unversioned_questionnaire"]);
+/// let err = import_response(text, Registry::builtin(), &FhirOptions::default()).unwrap_err();
+/// assert_eq!(err.codes(), ["unsupported_status", "unversioned_questionnaire"]);
 /// assert!(err.to_string().contains("\"in-progress\""));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum FhirError {
-    /// The text is not JSON.
-    #[error("line {line}, column {column}: not valid JSON: {message}")]
-    Syntax {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What the parser found.
-        message: String,
-    },
-    /// A key appears twice in one JSON object (FHIR JSON forbids it; parsers silently keep one).
-    #[error("{}: key {key:?} appears more than once", crate::json::at(.pointer))]
-    DuplicateKey {
-        /// JSON Pointer of the object holding the key.
-        pointer: String,
-        /// The repeated key.
-        key: String,
-    },
+pub enum FhirProblem {
+    /// A problem of JSON structure: syntax, a key that appears twice.
+    #[error(transparent)]
+    Json(JsonProblem),
     /// The JSON is not a resource of the expected type.
     #[error("resourceType: expected {expected:?}, found {found}")]
     WrongResourceType {
@@ -92,8 +77,8 @@ pub enum FhirError {
     UnknownQuestionnaire {
         /// The url found (without the version).
         url: String,
-        /// The canonical urls known, comma-separated.
-        known: String,
+        /// The canonical urls known.
+        known: Listing,
     },
     /// The questionnaire url is known but not at this version.
     #[error(
@@ -104,8 +89,8 @@ pub enum FhirError {
         url: String,
         /// The version found.
         version: String,
-        /// The versions available, comma-separated.
-        available: String,
+        /// The versions available.
+        available: Listing,
     },
     /// `QuestionnaireResponse.subject` is not an Organization this crate can read.
     #[error("{path}: {value:?} {reason}")]
@@ -209,7 +194,7 @@ pub enum FhirError {
         /// The code found (`None` when absent).
         code: Option<String>,
         /// The item's option codes, comma-separated.
-        allowed: String,
+        allowed: Listing,
     },
     /// A `modifierExtension`: it may change the meaning of the element, and this crate does not
     /// know it, so FHIR requires refusing the resource.
@@ -237,8 +222,8 @@ pub enum FhirError {
         path: String,
         /// The category id found.
         category: String,
-        /// The category ids, comma-separated.
-        known: String,
+        /// The category ids.
+        known: Listing,
     },
     /// A focus category listed twice.
     #[error("{path}: focus category {category:?} is listed more than once")]
@@ -269,12 +254,6 @@ pub enum FhirError {
         /// What is wrong.
         reason: &'static str,
     },
-    /// Several problems, each one of the other variants, in document order.
-    #[error("{}", several(.problems))]
-    Multiple {
-        /// The problems (at least two, none of them `Multiple`).
-        problems: Vec<FhirError>,
-    },
 }
 
 fn place(group: Option<&str>) -> String {
@@ -291,79 +270,38 @@ fn found(value: Option<&str>) -> String {
     }
 }
 
-fn several(problems: &[FhirError]) -> String {
-    let mut out = format!("{} problems", problems.len());
-    for p in problems {
-        out.push_str("\n  ");
-        out.push_str(&p.to_string());
-    }
-    out
-}
+problem_enum!(FhirProblem {
+    WrongResourceType => "wrong_resource_type", Location::Element("QuestionnaireResponse.resourceType");
+    InvalidStructure { line, column } => "invalid_structure", Location::Text { line: *line, column: *column };
+    MissingElement { path } => "missing_element", Location::Element(path);
+    UnsupportedStatus => "unsupported_status", Location::Element("QuestionnaireResponse.status");
+    UnversionedQuestionnaire => "unversioned_questionnaire", Location::Element("QuestionnaireResponse.questionnaire");
+    UnknownQuestionnaire => "unknown_questionnaire", Location::Element("QuestionnaireResponse.questionnaire");
+    UnknownQuestionnaireVersion => "unknown_questionnaire_version", Location::Element("QuestionnaireResponse.questionnaire");
+    InvalidSubject { path } => "invalid_subject", Location::Element(path);
+    InvalidAuthored => "invalid_authored", Location::Element("QuestionnaireResponse.authored");
+    UnknownLinkId { path } => "unknown_link_id", Location::Element(path);
+    MisplacedItem { path } => "misplaced_item", Location::Element(path);
+    RepeatedItem { path } => "repeated_item", Location::Element(path);
+    RepeatedAnswer { path } => "repeated_answer", Location::Element(path);
+    UnexpectedElement { path } => "unexpected_element", Location::Element(path);
+    AnswerNotCoding { path } => "answer_not_coding", Location::Element(path);
+    WrongSystem { path } => "wrong_system", Location::Element(path);
+    UnknownCode { path } => "unknown_code", Location::Element(path);
+    UnsupportedModifierExtension { path } => "unsupported_modifier_extension", Location::Element(path);
+    InvalidExtension { path } => "invalid_extension", Location::Element(path);
+    UnknownFocusCategory { path } => "unknown_focus_category", Location::Element(path);
+    RepeatedFocusCategory { path } => "repeated_focus_category", Location::Element(path);
+    TooLarge { path } => "too_large", Location::Element(path);
+    InvalidCanonicalBase => "invalid_canonical_base", Location::Inputs;
+});
 
-impl FhirError {
-    /// A stable machine-readable code for the problem kind, e.g. `unknown_link_id`
-    /// (`multiple` for [`FhirError::Multiple`]: see [`problems`](Self::problems)).
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            FhirError::Syntax { .. } => "syntax",
-            FhirError::DuplicateKey { .. } => "duplicate_key",
-            FhirError::WrongResourceType { .. } => "wrong_resource_type",
-            FhirError::InvalidStructure { .. } => "invalid_structure",
-            FhirError::MissingElement { .. } => "missing_element",
-            FhirError::UnsupportedStatus { .. } => "unsupported_status",
-            FhirError::UnversionedQuestionnaire { .. } => "unversioned_questionnaire",
-            FhirError::UnknownQuestionnaire { .. } => "unknown_questionnaire",
-            FhirError::UnknownQuestionnaireVersion { .. } => "unknown_questionnaire_version",
-            FhirError::InvalidSubject { .. } => "invalid_subject",
-            FhirError::InvalidAuthored { .. } => "invalid_authored",
-            FhirError::UnknownLinkId { .. } => "unknown_link_id",
-            FhirError::MisplacedItem { .. } => "misplaced_item",
-            FhirError::RepeatedItem { .. } => "repeated_item",
-            FhirError::RepeatedAnswer { .. } => "repeated_answer",
-            FhirError::UnexpectedElement { .. } => "unexpected_element",
-            FhirError::AnswerNotCoding { .. } => "answer_not_coding",
-            FhirError::WrongSystem { .. } => "wrong_system",
-            FhirError::UnknownCode { .. } => "unknown_code",
-            FhirError::UnsupportedModifierExtension { .. } => "unsupported_modifier_extension",
-            FhirError::InvalidExtension { .. } => "invalid_extension",
-            FhirError::UnknownFocusCategory { .. } => "unknown_focus_category",
-            FhirError::RepeatedFocusCategory { .. } => "repeated_focus_category",
-            FhirError::TooLarge { .. } => "too_large",
-            FhirError::InvalidCanonicalBase { .. } => "invalid_canonical_base",
-            FhirError::Multiple { .. } => "multiple",
-        }
-    }
+/// Every problem of a conversion between FHIR and this crate's documents, at once, in
+/// document order.
+pub type FhirError = Problems<FhirProblem>;
 
-    /// The individual problems: the list of [`FhirError::Multiple`], or this error alone.
-    #[must_use]
-    pub fn problems(&self) -> &[FhirError] {
-        match self {
-            FhirError::Multiple { problems } => problems,
-            other => std::slice::from_ref(other),
-        }
-    }
-
-    /// Consumes the error, returning its individual problems.
-    #[must_use]
-    pub fn into_problems(self) -> Vec<FhirError> {
-        match self {
-            FhirError::Multiple { problems } => problems,
-            other => vec![other],
-        }
-    }
-
-    /// One error from a list of problems: the problem itself when there is one, `Multiple`
-    /// otherwise (flattening nested lists). `None` for an empty list.
-    pub(crate) fn from_problems(problems: Vec<FhirError>) -> Option<FhirError> {
-        let mut flat: Vec<FhirError> = problems.into_iter().flat_map(FhirError::into_problems).collect();
-        match flat.len() {
-            0 => None,
-            1 => flat.pop(),
-            _ => Some(FhirError::Multiple { problems: flat }),
-        }
-    }
-}
+/// The subject of a QuestionnaireResponse's problems.
+pub(crate) const RESPONSE: &str = "FHIR QuestionnaireResponse";
 
 /// Formats a FHIRPath-style element path with an index: `QuestionnaireResponse.item[2]`.
 pub(crate) fn indexed(parent: &str, element: &str, index: usize) -> String {

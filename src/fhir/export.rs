@@ -28,10 +28,10 @@ use crate::response::ValidatedResponse;
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use health_equity_assessment::fhir::{FhirOptions, ITEM_WEIGHT_URL, questionnaire};
+/// use health_equity_assessment::fhir::{FhirOptions, ITEM_WEIGHT_URL, export_instrument};
 ///
 /// let heoa = Registry::builtin().latest("heoa").unwrap();
-/// let q = questionnaire(heoa, &FhirOptions::default());
+/// let q = export_instrument(heoa, &FhirOptions::default());
 /// assert_eq!(q.url.as_deref(), Some("https://health-equity-assessment.example/fhir/Questionnaire/heoa"));
 /// assert_eq!(q.version.as_deref(), Some("1.0.0"));
 /// assert_eq!(q.name.as_deref(), Some("Heoa"));
@@ -46,7 +46,7 @@ use crate::response::ValidatedResponse;
 /// assert!(not_applicable.extension.is_empty());
 /// ```
 #[must_use]
-pub fn questionnaire(instrument: &Instrument, options: &FhirOptions) -> Questionnaire {
+pub fn export_instrument(instrument: &Instrument, options: &FhirOptions) -> Questionnaire {
     let mut q = Questionnaire::new(PublicationStatus::Active);
     q.url = Some(options.questionnaire_url(instrument.id()));
     q.version = Some(instrument.version().to_string());
@@ -98,7 +98,7 @@ fn option_coding(system: &str, option: &ScaleOption, weights: bool) -> Coding {
 /// The FHIR R4 `QuestionnaireResponse` of a validated response.
 ///
 /// - `status` `completed`; `questionnaire` the canonical `url|version` of the instrument's
-///   [`questionnaire`](super::questionnaire); `authored` the assessment date as a FHIR date
+///   [`export_instrument`](super::export_instrument); `authored` the assessment date as a FHIR date
 ///   (`2022-11-17`: a dateTime may be a bare date).
 /// - `subject` is the organization: `{"reference": "Organization/{id}", "display": name}` when
 ///   the id is a valid FHIR logical id (`[A-Za-z0-9\-.]{1,64}`); otherwise a logical reference
@@ -116,14 +116,14 @@ fn option_coding(system: &str, option: &ScaleOption, weights: bool) -> Coding {
 /// FHIR has no empty strings, lists or objects, so an empty note, an empty `notes` object and
 /// an empty `focus_categories` list are left out (importing gives them back as absent), as is
 /// an empty organization name. Everything else comes back exactly from
-/// [`import_questionnaire_response`](super::import_questionnaire_response).
+/// [`import_response`](super::import_response).
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use health_equity_assessment::fhir::{FhirOptions, questionnaire_response};
+/// use health_equity_assessment::fhir::{FhirOptions, export_response};
 ///
 /// let validated = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?;
-/// let qr = questionnaire_response(&validated, &FhirOptions::default());
+/// let qr = export_response(&validated, &FhirOptions::default());
 /// assert_eq!(qr.questionnaire.as_deref(), Some("https://health-equity-assessment.example/fhir/Questionnaire/heoa|1.0.0"));
 /// assert_eq!(qr.authored.as_deref(), Some("2022-11-17"));
 /// let subject = qr.subject.as_ref().unwrap();
@@ -134,7 +134,7 @@ fn option_coding(system: &str, option: &ScaleOption, weights: bool) -> Coding {
 /// # Ok::<(), health_equity_assessment::ResponseError>(())
 /// ```
 #[must_use]
-pub fn questionnaire_response(response: &ValidatedResponse<'_>, options: &FhirOptions) -> QuestionnaireResponse {
+pub fn export_response(response: &ValidatedResponse<'_>, options: &FhirOptions) -> QuestionnaireResponse {
     let instrument = response.instrument();
     let document = response.to_response();
     let notes = response.notes();

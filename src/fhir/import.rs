@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use semver::Version;
 
+use super::error::RESPONSE;
 use super::error::indexed;
 use super::export::is_fhir_id;
 use super::model::{Extension, QuestionnaireResponse, QuestionnaireResponseItem, ResponseStatus};
-use super::{FhirError, FhirOptions};
+use super::{FhirError, FhirOptions, FhirProblem};
 use crate::instrument::{Category, Extensions, Instrument, Item};
 use crate::json::{clip, clip_middle, describe, serde_message};
+use crate::problem::{JsonProblem, Listing, Problems};
 use crate::registry::Registry;
 use crate::response::{Organization, Response};
 
@@ -20,67 +22,65 @@ const ROOT: &str = "QuestionnaireResponse";
 /// instrument of `registry`, reporting every problem found.
 ///
 /// The text is checked for JSON syntax, duplicate keys and `resourceType`, read into
-/// [`QuestionnaireResponse`], then converted by [`import_parsed_questionnaire_response`] (see
+/// [`QuestionnaireResponse`], then converted by [`import_parsed_response`] (see
 /// there for the rules). A leading byte-order mark is ignored. Text longer than
 /// [`FhirOptions::limits`]' `max_document_bytes` is refused unread.
 ///
 /// # Errors
-/// [`FhirError`]: a single problem, or [`FhirError::Multiple`] listing every problem found in
-/// document order.
+/// [`FhirError`] listing every problem found, in document order.
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use health_equity_assessment::fhir::{FhirOptions, import_questionnaire_response, questionnaire_response};
+/// use health_equity_assessment::fhir::{FhirOptions, import_response, export_response};
 ///
 /// let registry = Registry::builtin();
 /// let options = FhirOptions::default();
 /// let validated = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?;
-/// let text = serde_json::to_string(&questionnaire_response(&validated, &options))?;
+/// let text = serde_json::to_string(&export_response(&validated, &options))?;
 ///
-/// let response = import_questionnaire_response(&text, registry, &options)?;
+/// let response = import_response(&text, registry, &options)?;
 /// assert_eq!(response, validated.to_response());
 /// let instrument = registry.resolve(&response.instrument).unwrap();
 /// assert_eq!(response.validate(instrument)?.score(), validated.score());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn import_questionnaire_response(
-    text: &str,
-    registry: &Registry,
-    options: &FhirOptions,
-) -> Result<Response, FhirError> {
+pub fn import_response(text: &str, registry: &Registry, options: &FhirOptions) -> Result<Response, FhirError> {
     let limit = options.limits().max_document_bytes;
     let size = text.strip_prefix('\u{feff}').unwrap_or(text).len();
     if size > limit {
-        return Err(FhirError::TooLarge { path: ROOT.to_owned(), what: "the document size in bytes", size, limit });
+        return Err(Problems::one(
+            RESPONSE,
+            FhirProblem::TooLarge { path: ROOT.to_owned(), what: "the document size in bytes", size, limit },
+        ));
     }
-    let resource = parse_questionnaire_response(text)?;
-    import_parsed_questionnaire_response(&resource, registry, options)
+    let resource = parse_response(text)?;
+    import_parsed_response(&resource, registry, options)
 }
 
 /// Parses a `QuestionnaireResponse` from JSON text without converting it: syntax, duplicate
 /// keys, `resourceType` and the shape of the elements this crate reads are checked. Unknown
 /// elements are ignored. No size limit is applied: bound the text before reading it (or use
-/// [`import_questionnaire_response`], which checks [`FhirOptions::limits`]). Nesting deeper
-/// than 128 arrays and objects is a [`FhirError::Syntax`] error, never a stack overflow.
+/// [`import_response`], which checks [`FhirOptions::limits`]). Nesting deeper
+/// than 128 arrays and objects is a `syntax` problem, never a stack overflow.
 ///
 /// # Errors
-/// [`FhirError::Syntax`], [`FhirError::DuplicateKey`] (every one found),
-/// [`FhirError::WrongResourceType`] or [`FhirError::InvalidStructure`].
+/// `syntax`, `duplicate_key` (every one found),
+/// [`FhirProblem::WrongResourceType`] or [`FhirProblem::InvalidStructure`].
 ///
 /// ```
-/// use health_equity_assessment::fhir::parse_questionnaire_response;
+/// use health_equity_assessment::fhir::parse_response;
 ///
-/// let err = parse_questionnaire_response(r#"{"resourceType": "Patient"}"#).unwrap_err();
-/// assert_eq!(err.code(), "wrong_resource_type");
-/// assert_eq!(err.to_string(), r#"resourceType: expected "QuestionnaireResponse", found the string "Patient""#);
+/// let err = parse_response(r#"{"resourceType": "Patient"}"#).unwrap_err();
+/// assert_eq!(err.codes(), ["wrong_resource_type"]);
+/// assert_eq!(
+///     err.to_string(),
+///     "FHIR QuestionnaireResponse: 1 problem\n  resourceType: expected \"QuestionnaireResponse\", found the string \"Patient\""
+/// );
 /// ```
-pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse, FhirError> {
+pub fn parse_response(text: &str) -> Result<QuestionnaireResponse, FhirError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(|e| FhirError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: serde_message(&e),
-    })?;
+    let (value, duplicates) = crate::json::parse_value_checking_duplicates(text)
+        .map_err(|e| Problems::one(RESPONSE, JsonProblem::syntax(&e).into()))?;
     let found = match value.get("resourceType") {
         Some(serde_json::Value::String(s)) if s == ROOT => None,
         Some(other) => Some(describe(other)),
@@ -88,17 +88,20 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
         None => Some(describe(&value)),
     };
     if let Some(found) = found {
-        return Err(FhirError::WrongResourceType { expected: ROOT, found });
+        return Err(Problems::one(RESPONSE, FhirProblem::WrongResourceType { expected: ROOT, found }));
     }
-    let problems: Vec<FhirError> =
-        duplicates.into_iter().map(|(pointer, key)| FhirError::DuplicateKey { pointer, key: clip(&key) }).collect();
-    if let Some(error) = FhirError::from_problems(problems) {
+    let problems: Vec<FhirProblem> = duplicates
+        .into_iter()
+        .map(|(pointer, key)| JsonProblem::DuplicateKey { pointer, key: clip(&key) }.into())
+        .collect();
+    if let Some(error) = Problems::new(RESPONSE, problems) {
         return Err(error);
     }
-    serde_json::from_str(text).map_err(|e| FhirError::InvalidStructure {
-        line: e.line(),
-        column: e.column(),
-        message: serde_message(&e),
+    serde_json::from_str(text).map_err(|e| {
+        Problems::one(
+            RESPONSE,
+            FhirProblem::InvalidStructure { line: e.line(), column: e.column(), message: serde_message(&e) },
+        )
     })
 }
 
@@ -123,7 +126,7 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
 ///   item's options (`display` is not checked: labels may be reworded in patch versions). A
 ///   question without an answer is unanswered;
 /// - this crate's extensions (notes, focus categories, response extensions) where
-///   [`questionnaire_response`](super::questionnaire_response) writes them; an empty note (FHIR
+///   [`export_response`](super::export_response) writes them; an empty note (FHIR
 ///   has no empty strings) is no note. Other extensions and elements are ignored.
 ///
 /// Refused, each naming the element path and the value: any other status; a missing,
@@ -140,27 +143,26 @@ pub fn parse_questionnaire_response(text: &str) -> Result<QuestionnaireResponse,
 /// exporting it again with the same options and importing that gives it back.
 ///
 /// # Errors
-/// [`FhirError`]: a single problem, or [`FhirError::Multiple`] listing every problem found in
-/// document order.
+/// [`FhirError`] listing every problem found, in document order.
 ///
 /// ```
 /// use health_equity_assessment::Registry;
 /// use health_equity_assessment::fhir::{
-///     FhirOptions, import_parsed_questionnaire_response, questionnaire_response,
+///     FhirOptions, import_parsed_response, export_response,
 /// };
 ///
 /// let registry = Registry::builtin();
 /// let options = FhirOptions::default();
 /// let validated = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?;
-/// let mut qr = questionnaire_response(&validated, &options);
+/// let mut qr = export_response(&validated, &options);
 /// qr.item[0].item[0].link_id = "data-collection.eye-colour".to_owned();
 ///
-/// let err = import_parsed_questionnaire_response(&qr, registry, &options).unwrap_err();
-/// assert_eq!(err.code(), "unknown_link_id");
-/// assert!(err.to_string().starts_with("QuestionnaireResponse.item[0].item[0]: unknown linkId \"data-collection.eye-colour\""));
+/// let err = import_parsed_response(&qr, registry, &options).unwrap_err();
+/// assert_eq!(err.codes(), ["unknown_link_id"]);
+/// assert!(err.problems()[0].to_string().starts_with("QuestionnaireResponse.item[0].item[0]: unknown linkId \"data-collection.eye-colour\""));
 /// # Ok::<(), health_equity_assessment::ResponseError>(())
 /// ```
-pub fn import_parsed_questionnaire_response(
+pub fn import_parsed_response(
     resource: &QuestionnaireResponse,
     registry: &Registry,
     options: &FhirOptions,
@@ -169,13 +171,13 @@ pub fn import_parsed_questionnaire_response(
     modifier_extensions(&resource.modifier_extension, ROOT, &mut problems);
 
     if !matches!(resource.status, ResponseStatus::Completed | ResponseStatus::Amended) {
-        problems.push(FhirError::UnsupportedStatus { status: resource.status.as_str().to_owned() });
+        problems.push(FhirProblem::UnsupportedStatus { status: resource.status.as_str().to_owned() });
     }
     let instrument = find_instrument(resource.questionnaire.as_deref(), registry, options, &mut problems);
     let organization = organization(resource, options, &mut problems);
     let assessed_on = match resource.authored.as_deref() {
         None => {
-            problems.push(FhirError::MissingElement {
+            problems.push(FhirProblem::MissingElement {
                 path: format!("{ROOT}.authored"),
                 why: "the assessment date is required",
             });
@@ -184,14 +186,16 @@ pub fn import_parsed_questionnaire_response(
         Some(text) => match authored_date(text) {
             Ok(date) => Some(date),
             Err(reason) => {
-                problems.push(FhirError::InvalidAuthored { value: clip(text), reason: clip_middle(&reason) });
+                problems.push(FhirProblem::InvalidAuthored { value: clip(text), reason: clip_middle(&reason) });
                 None
             }
         },
     };
 
     let Some(instrument) = instrument else {
-        return Err(FhirError::from_problems(problems).unwrap_or_else(missing_questionnaire));
+        return Err(
+            Problems::new(RESPONSE, problems).unwrap_or_else(|| Problems::one(RESPONSE, missing_questionnaire()))
+        );
     };
     let mut walk = Walk::new(instrument, options);
     walk.root_extensions(&resource.extension);
@@ -200,11 +204,11 @@ pub fn import_parsed_questionnaire_response(
     let max_answers = options.limits().max_answers;
     for (what, size) in [("the number of answers", walk.answers.len()), ("the number of notes", walk.notes.len())] {
         if size > max_answers {
-            problems.push(FhirError::TooLarge { path: format!("{ROOT}.item"), what, size, limit: max_answers });
+            problems.push(FhirProblem::TooLarge { path: format!("{ROOT}.item"), what, size, limit: max_answers });
         }
     }
 
-    let response = match (organization, assessed_on, FhirError::from_problems(problems)) {
+    let response = match (organization, assessed_on, Problems::new(RESPONSE, problems)) {
         (Some(organization), Some(assessed_on), None) => Response {
             instrument: instrument.reference(),
             organization,
@@ -216,19 +220,22 @@ pub fn import_parsed_questionnaire_response(
         },
         (_, _, Some(error)) => return Err(error),
         // Every `None` above pushed a problem; never succeed without the data.
-        (_, _, None) => return Err(missing_questionnaire()),
+        (_, _, None) => return Err(Problems::one(RESPONSE, missing_questionnaire())),
     };
-    // The response document must load under the same limits. It is rarely larger than the
-    // resource, but the `extensions` JSON is written anew (`1e15` becomes `1000000000000000.0`).
+    // The response document must load under the same limits (it is never larger than the
+    // resource in practice: its extension values keep their text; this stays as a guard).
     let size = json_size(&response);
     let limit = options.limits().max_document_bytes;
     if size > limit {
-        return Err(FhirError::TooLarge {
-            path: ROOT.to_owned(),
-            what: "the size in bytes of the response document it gives",
-            size,
-            limit,
-        });
+        return Err(Problems::one(
+            RESPONSE,
+            FhirProblem::TooLarge {
+                path: ROOT.to_owned(),
+                what: "the size in bytes of the response document it gives",
+                size,
+                limit,
+            },
+        ));
     }
     Ok(response)
 }
@@ -251,8 +258,8 @@ fn json_size(response: &Response) -> usize {
     count.0
 }
 
-fn missing_questionnaire() -> FhirError {
-    FhirError::MissingElement { path: format!("{ROOT}.questionnaire"), why: "it names the instrument and version" }
+fn missing_questionnaire() -> FhirProblem {
+    FhirProblem::MissingElement { path: format!("{ROOT}.questionnaire"), why: "it names the instrument and version" }
 }
 
 /// Resolves `url|version` to an instrument, or pushes the precise problem.
@@ -260,7 +267,7 @@ fn find_instrument<'r>(
     reference: Option<&str>,
     registry: &'r Registry,
     options: &FhirOptions,
-    problems: &mut Vec<FhirError>,
+    problems: &mut Vec<FhirProblem>,
 ) -> Option<&'r Instrument> {
     let Some(reference) = reference else {
         problems.push(missing_questionnaire());
@@ -278,21 +285,21 @@ fn find_instrument<'r>(
             Some(instrument) => options.questionnaire_reference(instrument),
             None => format!("{}|1.0.0", options.questionnaire_url("instrument-id")),
         };
-        problems.push(FhirError::UnversionedQuestionnaire { reference: clip(reference), example });
+        problems.push(FhirProblem::UnversionedQuestionnaire { reference: clip(reference), example });
         return None;
     };
     let Some(id) = known else {
         let mut urls: Vec<String> = registry.iter().map(|i| options.questionnaire_url(i.id())).collect();
         urls.dedup();
-        problems.push(FhirError::UnknownQuestionnaire { url: clip(url), known: urls.join(", ") });
+        problems.push(FhirProblem::UnknownQuestionnaire { url: clip(url), known: Listing::of(&urls) });
         return None;
     };
     let instrument = Version::parse(version).ok().and_then(|v| registry.get(id, &v));
     if instrument.is_none() {
-        problems.push(FhirError::UnknownQuestionnaireVersion {
+        problems.push(FhirProblem::UnknownQuestionnaireVersion {
             url: clip(url),
             version: clip(version),
-            available: registry.versions(id).map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            available: Listing::of(registry.versions(id).map(ToString::to_string)),
         });
     }
     instrument
@@ -302,10 +309,10 @@ fn find_instrument<'r>(
 fn organization(
     resource: &QuestionnaireResponse,
     options: &FhirOptions,
-    problems: &mut Vec<FhirError>,
+    problems: &mut Vec<FhirProblem>,
 ) -> Option<Organization> {
     let Some(subject) = &resource.subject else {
-        problems.push(FhirError::MissingElement {
+        problems.push(FhirProblem::MissingElement {
             path: format!("{ROOT}.subject"),
             why: "the organization assessed is required",
         });
@@ -318,7 +325,7 @@ fn organization(
         match id {
             Some(id) if is_fhir_id(id) => Some(id.to_owned()),
             Some(_) => {
-                problems.push(FhirError::InvalidSubject {
+                problems.push(FhirProblem::InvalidSubject {
                     path: format!("{ROOT}.subject.reference"),
                     value: clip(reference),
                     reason: "does not end in a valid Organization id ([A-Za-z0-9-.]{1,64})",
@@ -326,7 +333,7 @@ fn organization(
                 None
             }
             None => {
-                problems.push(FhirError::InvalidSubject {
+                problems.push(FhirProblem::InvalidSubject {
                     path: format!("{ROOT}.subject.reference"),
                     value: clip(reference),
                     reason: "is not a reference to an Organization (Organization/{id})",
@@ -339,7 +346,7 @@ fn organization(
         match (identifier.system.as_deref(), identifier.value.as_deref()) {
             (Some(s), Some(value)) if s == system && !value.trim().is_empty() => Some(value.to_owned()),
             (Some(s), Some(_)) if s == system => {
-                problems.push(FhirError::InvalidSubject {
+                problems.push(FhirProblem::InvalidSubject {
                     path: format!("{ROOT}.subject.identifier.value"),
                     value: String::new(),
                     reason: "is not an organization id (it is blank)",
@@ -347,7 +354,7 @@ fn organization(
                 None
             }
             (s, _) => {
-                problems.push(FhirError::InvalidSubject {
+                problems.push(FhirProblem::InvalidSubject {
                     path: format!("{ROOT}.subject.identifier.system"),
                     value: clip(s.unwrap_or_default()),
                     reason: "is not this deployment's organization identifier system",
@@ -356,7 +363,7 @@ fn organization(
             }
         }
     } else {
-        problems.push(FhirError::MissingElement {
+        problems.push(FhirProblem::MissingElement {
             path: format!("{ROOT}.subject.reference"),
             why: "the subject must reference the Organization assessed",
         });
@@ -376,7 +383,7 @@ fn authored_date(text: &str) -> Result<Date, String> {
     if is_partial && time.is_none() {
         return Err("is a partial date; the assessment date needs year, month and day".to_owned());
     }
-    let date = crate::response::parse_date(day).map_err(|reason| format!("is not a FHIR dateTime: {reason}"))?;
+    let date = crate::date::parse(day).map_err(|reason| format!("is not a FHIR dateTime: {reason}"))?;
     if let Some(time) = time {
         // A time needs seconds and a zone (FHIR dateTime); the zone is checked, not applied.
         let shape = time.get(2..3) == Some(":") && time.get(5..6) == Some(":");
@@ -389,9 +396,9 @@ fn authored_date(text: &str) -> Result<Date, String> {
 }
 
 /// Pushes one problem per modifier extension.
-fn modifier_extensions(extensions: &[Extension], path: &str, problems: &mut Vec<FhirError>) {
+fn modifier_extensions(extensions: &[Extension], path: &str, problems: &mut Vec<FhirProblem>) {
     for (k, extension) in extensions.iter().enumerate() {
-        problems.push(FhirError::UnsupportedModifierExtension {
+        problems.push(FhirProblem::UnsupportedModifierExtension {
             path: indexed(path, "modifierExtension", k),
             url: clip(&extension.url),
         });
@@ -414,8 +421,10 @@ struct Walk<'i> {
     answers: BTreeMap<String, String>,
     notes: BTreeMap<String, String>,
     focus: Vec<String>,
+    /// The focus categories seen, for repeats.
+    focus_seen: std::collections::HashSet<String>,
     extensions: Option<Extensions>,
-    problems: Vec<FhirError>,
+    problems: Vec<FhirProblem>,
 }
 
 impl<'i> Walk<'i> {
@@ -437,6 +446,7 @@ impl<'i> Walk<'i> {
             answers: BTreeMap::new(),
             notes: BTreeMap::new(),
             focus: Vec::new(),
+            focus_seen: std::collections::HashSet::new(),
             extensions: None,
             problems: Vec::new(),
         }
@@ -453,19 +463,14 @@ impl<'i> Walk<'i> {
                 };
                 let value_path = format!("{path}.valueCode");
                 if self.instrument.category(category).is_none() {
-                    self.problems.push(FhirError::UnknownFocusCategory {
+                    self.problems.push(FhirProblem::UnknownFocusCategory {
                         path: value_path,
                         category: clip(category),
-                        known: self
-                            .instrument
-                            .categories()
-                            .iter()
-                            .map(|c| c.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        known: Listing::of(self.instrument.categories().iter().map(|c| c.id.as_str())),
                     });
-                } else if self.focus.iter().any(|f| f == category) {
-                    self.problems.push(FhirError::RepeatedFocusCategory { path: value_path, category: clip(category) });
+                } else if !self.focus_seen.insert(category.to_owned()) {
+                    self.problems
+                        .push(FhirProblem::RepeatedFocusCategory { path: value_path, category: clip(category) });
                 } else {
                     self.focus.push(category.to_owned());
                 }
@@ -511,8 +516,8 @@ impl<'i> Walk<'i> {
         }
     }
 
-    fn invalid(&self, path: &str, extension: &Extension, reason: String) -> FhirError {
-        FhirError::InvalidExtension { path: path.to_owned(), url: clip(&extension.url), reason }
+    fn invalid(&self, path: &str, extension: &Extension, reason: String) -> FhirProblem {
+        FhirProblem::InvalidExtension { path: path.to_owned(), url: clip(&extension.url), reason }
     }
 
     /// Notes in the wrong place (groups).
@@ -533,7 +538,7 @@ impl<'i> Walk<'i> {
     /// Records the first path of `id`; pushes `RepeatedItem` and returns false when seen.
     fn first_time(&mut self, id: &'i str, path: &str) -> bool {
         if let Some(first) = self.seen.get(id) {
-            self.problems.push(FhirError::RepeatedItem {
+            self.problems.push(FhirProblem::RepeatedItem {
                 path: path.to_owned(),
                 link_id: clip(id),
                 first: first.clone(),
@@ -552,7 +557,7 @@ impl<'i> Walk<'i> {
             if let Some(category) = instrument.category(&group.link_id) {
                 self.group(category, group, &path);
             } else if let Some((category, _)) = instrument.item(&group.link_id) {
-                self.problems.push(FhirError::MisplacedItem {
+                self.problems.push(FhirProblem::MisplacedItem {
                     path,
                     link_id: clip(&group.link_id),
                     found_in: None,
@@ -565,7 +570,7 @@ impl<'i> Walk<'i> {
     }
 
     fn unknown(&mut self, path: &str, link_id: &str) {
-        self.problems.push(FhirError::UnknownLinkId {
+        self.problems.push(FhirProblem::UnknownLinkId {
             path: path.to_owned(),
             link_id: clip(link_id),
             questionnaire: self.reference.clone(),
@@ -579,7 +584,7 @@ impl<'i> Walk<'i> {
         }
         self.no_notes(&group.extension, path);
         if !group.answer.is_empty() {
-            self.problems.push(FhirError::UnexpectedElement {
+            self.problems.push(FhirProblem::UnexpectedElement {
                 path: indexed(path, "answer", 0),
                 link_id: clip(&group.link_id),
                 what: "is a group: it has items, not answers",
@@ -590,14 +595,14 @@ impl<'i> Walk<'i> {
             let path = indexed(path, "item", q);
             match instrument.item(&question.link_id) {
                 Some((c, item)) if c.id == category.id => self.question(item, question, &path),
-                Some((c, _)) => self.problems.push(FhirError::MisplacedItem {
+                Some((c, _)) => self.problems.push(FhirProblem::MisplacedItem {
                     path,
                     link_id: clip(&question.link_id),
                     found_in: Some(category.id.clone()),
                     belongs_in: Some(c.id.clone()),
                 }),
                 None if instrument.category(&question.link_id).is_some() => {
-                    self.problems.push(FhirError::MisplacedItem {
+                    self.problems.push(FhirProblem::MisplacedItem {
                         path,
                         link_id: clip(&question.link_id),
                         found_in: Some(category.id.clone()),
@@ -615,7 +620,7 @@ impl<'i> Walk<'i> {
             return;
         }
         if !question.item.is_empty() {
-            self.problems.push(FhirError::UnexpectedElement {
+            self.problems.push(FhirProblem::UnexpectedElement {
                 path: indexed(path, "item", 0),
                 link_id: clip(&item.id),
                 what: "is a question: it has answers, not items",
@@ -628,18 +633,18 @@ impl<'i> Walk<'i> {
                 let path = indexed(path, "answer", 0);
                 modifier_extensions(&answer.modifier_extension, &path, &mut self.problems);
                 if !answer.item.is_empty() {
-                    self.problems.push(FhirError::UnexpectedElement {
+                    self.problems.push(FhirProblem::UnexpectedElement {
                         path: indexed(&path, "item", 0),
                         link_id: clip(&item.id),
                         what: "has no items nested under its answer",
                     });
                 }
                 match &answer.value_coding {
-                    None => self.problems.push(FhirError::AnswerNotCoding { path, link_id: clip(&item.id) }),
+                    None => self.problems.push(FhirProblem::AnswerNotCoding { path, link_id: clip(&item.id) }),
                     Some(coding) => self.coding(item, coding, &format!("{path}.valueCoding")),
                 }
             }
-            answers => self.problems.push(FhirError::RepeatedAnswer {
+            answers => self.problems.push(FhirProblem::RepeatedAnswer {
                 path: path.to_owned(),
                 link_id: clip(&item.id),
                 count: answers.len(),
@@ -650,7 +655,7 @@ impl<'i> Walk<'i> {
     fn coding(&mut self, item: &'i Item, coding: &super::model::Coding, path: &str) {
         let expected = self.systems.get(item.scale.as_str()).cloned().unwrap_or_default();
         if coding.system.as_deref() != Some(expected.as_str()) {
-            self.problems.push(FhirError::WrongSystem {
+            self.problems.push(FhirProblem::WrongSystem {
                 path: format!("{path}.system"),
                 link_id: clip(&item.id),
                 system: coding.system.as_deref().map(clip),
@@ -663,11 +668,11 @@ impl<'i> Walk<'i> {
             Some(code) if options.iter().any(|o| o.id == code) => {
                 self.answers.insert(item.id.clone(), code.to_owned());
             }
-            code => self.problems.push(FhirError::UnknownCode {
+            code => self.problems.push(FhirProblem::UnknownCode {
                 path: format!("{path}.code"),
                 link_id: clip(&item.id),
                 code: code.map(clip),
-                allowed: options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
+                allowed: Listing::of(options.iter().map(|o| o.id.as_str())),
             }),
         }
     }
@@ -686,7 +691,7 @@ impl<'i> Walk<'i> {
                 if std::mem::replace(&mut found, true) {
                     self.problems.push(self.invalid(&path, extension, "appears more than once".to_owned()));
                 } else if chars > self.max_note_chars {
-                    self.problems.push(FhirError::TooLarge {
+                    self.problems.push(FhirProblem::TooLarge {
                         path: format!("{path}.valueString"),
                         what: "the note length in characters",
                         size: chars,

@@ -40,35 +40,35 @@
 //! On import, `authored` may be a full date or a dateTime with time and zone; the assessment
 //! date is the date as written, in the author's time zone, never converted. Importing checks
 //! the resource against the instrument and reports every problem at once
-//! ([`import_parsed_questionnaire_response`] lists what is refused); the imported response
+//! ([`import_parsed_response`] lists what is refused); the imported response
 //! always passes [`Response::validate`].
 //!
 //! # Example
 //!
 //! ```
 //! use health_equity_assessment::Registry;
-//! use health_equity_assessment::fhir::{FhirOptions, import_questionnaire_response, questionnaire, questionnaire_response};
+//! use health_equity_assessment::fhir::{FhirOptions, import_response, export_instrument, export_response};
 //!
 //! let registry = Registry::builtin();
 //! let options = FhirOptions::new("https://fhir.example-qio.org/equity")?;
 //!
 //! // An instrument as a Questionnaire, for a form renderer.
 //! let heoa = registry.latest("heoa").unwrap();
-//! let q = questionnaire(heoa, &options);
+//! let q = export_instrument(heoa, &options);
 //! assert_eq!(q.canonical().as_deref(), Some("https://fhir.example-qio.org/equity/Questionnaire/heoa|1.0.0"));
 //!
 //! // A scored response as a QuestionnaireResponse, and back.
 //! let validated = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?;
-//! let json = serde_json::to_string_pretty(&questionnaire_response(&validated, &options))?;
+//! let json = serde_json::to_string_pretty(&export_response(&validated, &options))?;
 //! assert!(json.contains(r#""questionnaire": "https://fhir.example-qio.org/equity/Questionnaire/heoa|1.0.0""#));
 //!
-//! let response = import_questionnaire_response(&json, registry, &options)?;
+//! let response = import_response(&json, registry, &options)?;
 //! assert_eq!(response, validated.to_response());
 //!
 //! // A response for a questionnaire version the registry does not hold is refused.
 //! let other = json.replace("heoa|1.0.0", "heoa|2.0.0");
-//! let err = import_questionnaire_response(&other, registry, &options).unwrap_err();
-//! assert_eq!(err.code(), "unknown_questionnaire_version");
+//! let err = import_response(&other, registry, &options).unwrap_err();
+//! assert_eq!(err.codes(), ["unknown_questionnaire_version"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -77,9 +77,9 @@ mod export;
 mod import;
 mod model;
 
-pub use error::FhirError;
-pub use export::{computable_name, questionnaire, questionnaire_response};
-pub use import::{import_parsed_questionnaire_response, import_questionnaire_response, parse_questionnaire_response};
+pub use error::{FhirError, FhirProblem};
+pub use export::{computable_name, export_instrument, export_response};
+pub use import::{import_parsed_response, import_response, parse_response};
 pub use model::{
     AnswerOption, Coding, Extension, Identifier, ItemType, PublicationStatus, Questionnaire, QuestionnaireItem,
     QuestionnaireResponse, QuestionnaireResponseAnswer, QuestionnaireResponseItem, Reference, ResponseStatus,
@@ -109,6 +109,7 @@ pub const DEFAULT_CANONICAL_BASE: &str = "https://health-equity-assessment.examp
 /// another.
 ///
 /// ```
+/// use health_equity_assessment::Problem;
 /// use health_equity_assessment::fhir::FhirOptions;
 ///
 /// let options = FhirOptions::default();
@@ -119,7 +120,7 @@ pub const DEFAULT_CANONICAL_BASE: &str = "https://health-equity-assessment.examp
 /// assert_eq!(ours.code_system_url("heoa", "implementation"), "https://fhir.example-qio.org/equity/CodeSystem/heoa.implementation");
 ///
 /// assert_eq!(FhirOptions::new("fhir.example.org").unwrap_err().code(), "invalid_canonical_base");
-/// # Ok::<(), health_equity_assessment::fhir::FhirError>(())
+/// # Ok::<(), health_equity_assessment::fhir::FhirProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -140,9 +141,9 @@ impl FhirOptions {
     /// dropped.
     ///
     /// # Errors
-    /// [`FhirError::InvalidCanonicalBase`] naming the base and what is wrong.
-    pub fn new(canonical_base: &str) -> Result<Self, FhirError> {
-        let invalid = |reason| FhirError::InvalidCanonicalBase { base: crate::json::clip(canonical_base), reason };
+    /// [`FhirProblem::InvalidCanonicalBase`] naming the base and what is wrong.
+    pub fn new(canonical_base: &str) -> Result<Self, FhirProblem> {
+        let invalid = |reason| FhirProblem::InvalidCanonicalBase { base: crate::json::clip(canonical_base), reason };
         let rest = canonical_base.strip_prefix("https://").or_else(|| canonical_base.strip_prefix("http://"));
         let Some(rest) = rest else {
             return Err(invalid("is not an absolute http:// or https:// URL"));
@@ -168,12 +169,12 @@ impl FhirOptions {
     ///
     /// ```
     /// use health_equity_assessment::{Registry, ResponseLimits};
-    /// use health_equity_assessment::fhir::{FhirOptions, import_questionnaire_response};
+    /// use health_equity_assessment::fhir::{FhirOptions, import_response};
     ///
     /// let options = FhirOptions::default().with_limits(ResponseLimits::default().with_max_document_bytes(1024));
     /// let text = include_str!("../../examples/fhir/heoa-baseline.questionnaire-response.json");
-    /// let err = import_questionnaire_response(text, Registry::builtin(), &options).unwrap_err();
-    /// assert_eq!(err.code(), "too_large");
+    /// let err = import_response(text, Registry::builtin(), &options).unwrap_err();
+    /// assert_eq!(err.codes(), ["too_large"]);
     /// ```
     #[must_use]
     pub fn with_limits(mut self, limits: ResponseLimits) -> Self {

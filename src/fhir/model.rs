@@ -314,7 +314,7 @@ pub enum ItemType {
 
 /// A FHIR R4 `Questionnaire` (the elements this crate uses).
 ///
-/// Made by [`questionnaire`](super::questionnaire); it reads back from its JSON unchanged.
+/// Made by [`export_instrument`](super::export_instrument); it reads back from its JSON unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -514,8 +514,8 @@ impl fmt::Display for ResponseStatus {
 
 /// A FHIR R4 `QuestionnaireResponse` (the elements this crate uses).
 ///
-/// Made by [`questionnaire_response`](super::questionnaire_response) and read by
-/// [`import_questionnaire_response`](super::import_questionnaire_response); it reads back from
+/// Made by [`export_response`](super::export_response) and read by
+/// [`import_response`](super::import_response); it reads back from
 /// its JSON unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -4,9 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::InstrumentProblem;
-use super::spec::{CategoryRule, InstrumentSpec, LevelSet};
+use super::spec::{InstrumentSpec, LevelSet};
 use crate::Exact;
-use crate::json::{clip, listing, push_index, push_token};
+use crate::json::{clip, push_index, push_token};
+use crate::problem::{JsonProblem, Listing, Problem};
 
 /// Why `id` breaks the id syntax, or `None` when it is valid.
 ///
@@ -33,7 +34,9 @@ pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
     None
 }
 
-struct Checker<'a> {
+/// Collects the problems of an instrument beyond its JSON shape; the rule modules check their
+/// parts with it.
+pub(crate) struct Checker<'a> {
     problems: &'a mut Vec<InstrumentProblem>,
     /// Pointers already reported by the loader: no second problem for the same value. A set,
     /// so checking a file full of problems stays linear in its size.
@@ -41,7 +44,8 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn push(&mut self, problem: InstrumentProblem) {
+    /// Records a problem, unless the reader already reported one at its pointer.
+    pub(crate) fn push(&mut self, problem: InstrumentProblem) {
         if let Some(p) = problem.pointer()
             && self.reported.contains(p)
         {
@@ -50,7 +54,8 @@ impl Checker<'_> {
         self.problems.push(problem);
     }
 
-    fn id(&mut self, pointer: String, what: &'static str, id: &str) -> bool {
+    /// Checks an id's syntax; `false` (and a problem) when it is invalid.
+    pub(crate) fn id(&mut self, pointer: String, what: &'static str, id: &str) -> bool {
         match id_problem(id) {
             None => true,
             Some(reason) => {
@@ -60,14 +65,24 @@ impl Checker<'_> {
         }
     }
 
-    fn text(&mut self, pointer: String, text: &str) {
+    /// Reports blank text.
+    pub(crate) fn text(&mut self, pointer: String, text: &str) {
         if text.trim().is_empty() {
-            self.push(InstrumentProblem::InvalidValue { pointer, message: "must not be empty".to_owned() });
+            self.push(InstrumentProblem::Json(JsonProblem::InvalidValue {
+                pointer,
+                message: "must not be empty".to_owned(),
+            }));
         }
     }
 
     /// Records `id` at `pointer`; reports a duplicate naming the first use.
-    fn unique<'s>(&mut self, seen: &mut HashMap<&'s str, String>, id: &'s str, pointer: String, what: &'static str) {
+    pub(crate) fn unique<'s>(
+        &mut self,
+        seen: &mut HashMap<&'s str, String>,
+        id: &'s str,
+        pointer: String,
+        what: &'static str,
+    ) {
         if id.is_empty() {
             return;
         }
@@ -87,7 +102,7 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
     let reported = problems
         .iter()
         .filter_map(|p| match p {
-            InstrumentProblem::MissingField { pointer, field } => Some(push_token(pointer, field)),
+            InstrumentProblem::Json(JsonProblem::MissingField { pointer, field }) => Some(push_token(pointer, field)),
             other => other.pointer().map(str::to_owned),
         })
         .collect();
@@ -140,38 +155,14 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
         }
     }
     let scale_ids: HashSet<&str> = spec.scales.iter().map(|s| s.id.as_str()).collect();
-    let known_scales = listing(spec.scales.iter().map(|s| s.id.as_str()));
+    let known_scales = Listing::of(spec.scales.iter().map(|s| s.id.as_str()));
 
-    // Stages, when the category rule has them.
-    let stages: Option<Vec<&str>> = match &spec.scoring.category.rule {
-        CategoryRule::Cumulative { stages } => {
-            let mut seen = HashMap::new();
-            for (i, stage) in stages.iter().enumerate() {
-                let at = push_index("/scoring/category/rule/stages", i);
-                if c.id(push_token(&at, "id"), "stage", &stage.id) {
-                    c.unique(&mut seen, &stage.id, push_token(&at, "id"), "stage");
-                }
-                c.text(push_token(&at, "label"), &stage.label);
-            }
-            if stages.is_empty() {
-                c.push(InstrumentProblem::InvalidValue {
-                    pointer: "/scoring/category/rule/stages".to_owned(),
-                    message: "a cumulative rule needs at least one stage".to_owned(),
-                });
-            }
-            Some(stages.iter().map(|s| s.id.as_str()).collect())
-        }
-        CategoryRule::AllOf { points: 0 } => {
-            c.push(InstrumentProblem::InvalidValue {
-                pointer: "/scoring/category/rule/points".to_owned(),
-                message: "an all_of category must award at least 1 point, or every category would read as \"all not applicable\"".to_owned(),
-            });
-            None
-        }
-        _ => None,
-    };
+    // The category rule's own checks (stages, points).
+    spec.scoring.category.rule.check(spec, &mut c);
+    let stages: Option<Vec<&str>> =
+        spec.scoring.category.rule.stages().map(|s| s.iter().map(|s| s.id.as_str()).collect());
     let stage_set: Option<HashSet<&str>> = stages.as_ref().map(|s| s.iter().copied().collect());
-    let known_stages = stages.as_ref().map(|s| listing(s.iter().copied())).unwrap_or_default();
+    let known_stages = stages.as_ref().map(|s| Listing::of(s.iter().copied())).unwrap_or_default();
 
     // Categories and items.
     if spec.categories.is_empty() && !c.reported.contains("/categories") {
@@ -179,12 +170,12 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
     }
     let total: usize = spec.categories.iter().map(|c| c.items.len()).sum();
     if total > super::limits::TOTAL_ITEMS {
-        c.push(InstrumentProblem::TooMany {
+        c.push(InstrumentProblem::Json(JsonProblem::TooMany {
             pointer: "/categories".to_owned(),
             what: "the instrument's item total",
             count: total,
             limit: super::limits::TOTAL_ITEMS,
-        });
+        }));
     }
     let mut category_ids = HashMap::new();
     let mut item_ids = HashMap::new();
@@ -255,7 +246,7 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
         check_bands(&mut c, set, &at);
     }
     let level_sets_unreadable = c.reported.iter().any(|p| p.starts_with("/scoring/level_sets"));
-    let known_sets = listing(spec.scoring.level_sets.iter().map(|s| s.id.as_str()));
+    let known_sets = Listing::of(spec.scoring.level_sets.iter().map(|s| s.id.as_str()));
     for (pointer, set) in [
         ("/scoring/category/levels", &spec.scoring.category.levels),
         ("/scoring/overall/levels", &spec.scoring.overall.levels),

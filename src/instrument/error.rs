@@ -1,81 +1,16 @@
 //! Problems found while loading an instrument file.
 
-use std::fmt;
+use crate::problem::{JsonProblem, Listing, Location, Problems, problem_enum};
 
 /// One problem in an instrument file. Every variant carries the JSON Pointer (RFC 6901) of the
 /// offending value (`""` is the whole document) and the bad value itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InstrumentProblem {
-    /// The text is not JSON.
-    #[error("line {line}, column {column}: not valid JSON: {message}")]
-    Syntax {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What the parser found.
-        message: String,
-    },
-    /// The bytes are not UTF-8 text.
-    #[error("not UTF-8 text: invalid byte at offset {offset}")]
-    NotUtf8 {
-        /// Byte offset of the first invalid byte.
-        offset: usize,
-    },
-    /// The file uses a newer JSON shape than this crate reads.
-    #[error("{}: format_version {found} is newer than this crate understands (it reads format version {supported}); upgrade health-equity-assessment", crate::json::at(.pointer)
-    )]
-    FormatTooNew {
-        /// Where.
-        pointer: String,
-        /// The version in the file.
-        found: u64,
-        /// The newest version this crate reads.
-        supported: u32,
-    },
-    /// A field this format does not have (a typo, or data meant for `extensions`).
-    #[error("{}: unknown field {field:?} (put extra data under \"extensions\")", crate::json::at(.pointer))]
-    UnknownField {
-        /// The object holding the field.
-        pointer: String,
-        /// The field name.
-        field: String,
-    },
-    /// A required field is absent.
-    #[error("{}: missing required field {field:?}", crate::json::at(.pointer))]
-    MissingField {
-        /// The object that lacks the field.
-        pointer: String,
-        /// The field name.
-        field: String,
-    },
-    /// An object key appears twice (JSON parsers disagree on which one wins).
-    #[error("{}: key {key:?} appears more than once", crate::json::at(.pointer))]
-    DuplicateKey {
-        /// The object holding the key.
-        pointer: String,
-        /// The repeated key.
-        key: String,
-    },
-    /// A value of the wrong type or out of range.
-    #[error("{}: {message}", crate::json::at(.pointer))]
-    InvalidValue {
-        /// Where.
-        pointer: String,
-        /// What is wrong, naming the value.
-        message: String,
-    },
-    /// The instrument version is not a semantic version.
-    #[error("{}: {value:?} is not a semantic version (major.minor.patch): {reason}", crate::json::at(.pointer))]
-    InvalidVersion {
-        /// Where.
-        pointer: String,
-        /// The text found.
-        value: String,
-        /// Why it does not parse.
-        reason: String,
-    },
+    /// A problem of JSON structure: syntax, encoding, a newer format, an unknown, missing or
+    /// duplicate field, a value of the wrong type, a bad version, a list over its limit.
+    #[error(transparent)]
+    Json(JsonProblem),
     /// An identifier breaks the id syntax.
     #[error("{}: {what} id {id:?} is invalid: {reason}", crate::json::at(.pointer))]
     InvalidId {
@@ -119,8 +54,8 @@ pub enum InstrumentProblem {
         item: String,
         /// The scale named.
         scale: String,
-        /// The scales defined, comma-separated.
-        known: String,
+        /// The scales defined.
+        known: Listing,
     },
     /// The instrument has no categories.
     #[error("{}: the instrument has no categories", crate::json::at(.pointer))]
@@ -220,8 +155,8 @@ pub enum InstrumentProblem {
         pointer: String,
         /// The id named.
         set: String,
-        /// The level sets defined, comma-separated.
-        known: String,
+        /// The level sets defined.
+        known: Listing,
     },
     /// An item's stage is missing, unknown, or set when the rule has no stages.
     #[error("{}: item {item:?}: {reason}", crate::json::at(.pointer))]
@@ -233,124 +168,36 @@ pub enum InstrumentProblem {
         /// What is wrong, naming the stage.
         reason: String,
     },
-    /// More elements than the loader accepts.
-    #[error("{}: {what} has {count} entries, more than the limit of {limit}", crate::json::at(.pointer))]
-    TooMany {
-        /// Where.
-        pointer: String,
-        /// What is counted.
-        what: &'static str,
-        /// How many were found.
-        count: usize,
-        /// The limit.
-        limit: usize,
-    },
 }
 
-impl InstrumentProblem {
-    /// A stable machine-readable code for the problem kind, e.g. `unknown_scale`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            InstrumentProblem::Syntax { .. } => "syntax",
-            InstrumentProblem::NotUtf8 { .. } => "not_utf8",
-            InstrumentProblem::FormatTooNew { .. } => "format_too_new",
-            InstrumentProblem::UnknownField { .. } => "unknown_field",
-            InstrumentProblem::MissingField { .. } => "missing_field",
-            InstrumentProblem::DuplicateKey { .. } => "duplicate_key",
-            InstrumentProblem::InvalidValue { .. } => "invalid_value",
-            InstrumentProblem::InvalidVersion { .. } => "invalid_version",
-            InstrumentProblem::InvalidId { .. } => "invalid_id",
-            InstrumentProblem::DuplicateId { .. } => "duplicate_id",
-            InstrumentProblem::ItemIdPrefix { .. } => "item_id_prefix",
-            InstrumentProblem::UnknownScale { .. } => "unknown_scale",
-            InstrumentProblem::NoCategories { .. } => "no_categories",
-            InstrumentProblem::EmptyCategory { .. } => "empty_category",
-            InstrumentProblem::NoScoredOption { .. } => "no_scored_option",
-            InstrumentProblem::ZeroTopPoints { .. } => "zero_top_points",
-            InstrumentProblem::OptionPoints { .. } => "option_points",
-            InstrumentProblem::NoLevels { .. } => "no_levels",
-            InstrumentProblem::BandsNotFromZero { .. } => "bands_not_from_zero",
-            InstrumentProblem::BandsNotIncreasing { .. } => "bands_not_increasing",
-            InstrumentProblem::BandOutOfRange { .. } => "band_out_of_range",
-            InstrumentProblem::UnknownLevelSet { .. } => "unknown_level_set",
-            InstrumentProblem::Stage { .. } => "stage",
-            InstrumentProblem::TooMany { .. } => "too_many",
-        }
-    }
-
-    /// The JSON Pointer of the problem (`""` for the whole document; `None` for syntax and
-    /// encoding errors, which have a line and column or a byte offset instead).
-    #[must_use]
-    pub fn pointer(&self) -> Option<&str> {
-        match self {
-            InstrumentProblem::Syntax { .. } | InstrumentProblem::NotUtf8 { .. } => None,
-            InstrumentProblem::FormatTooNew { pointer, .. }
-            | InstrumentProblem::UnknownField { pointer, .. }
-            | InstrumentProblem::MissingField { pointer, .. }
-            | InstrumentProblem::DuplicateKey { pointer, .. }
-            | InstrumentProblem::InvalidValue { pointer, .. }
-            | InstrumentProblem::InvalidVersion { pointer, .. }
-            | InstrumentProblem::InvalidId { pointer, .. }
-            | InstrumentProblem::DuplicateId { pointer, .. }
-            | InstrumentProblem::ItemIdPrefix { pointer, .. }
-            | InstrumentProblem::UnknownScale { pointer, .. }
-            | InstrumentProblem::NoCategories { pointer }
-            | InstrumentProblem::EmptyCategory { pointer, .. }
-            | InstrumentProblem::NoScoredOption { pointer, .. }
-            | InstrumentProblem::ZeroTopPoints { pointer, .. }
-            | InstrumentProblem::OptionPoints { pointer, .. }
-            | InstrumentProblem::NoLevels { pointer, .. }
-            | InstrumentProblem::BandsNotFromZero { pointer, .. }
-            | InstrumentProblem::BandsNotIncreasing { pointer, .. }
-            | InstrumentProblem::BandOutOfRange { pointer, .. }
-            | InstrumentProblem::UnknownLevelSet { pointer, .. }
-            | InstrumentProblem::Stage { pointer, .. }
-            | InstrumentProblem::TooMany { pointer, .. } => Some(pointer),
-        }
-    }
-}
+problem_enum!(InstrumentProblem {
+    InvalidId { pointer } => "invalid_id", Location::Pointer(pointer);
+    DuplicateId { pointer } => "duplicate_id", Location::Pointer(pointer);
+    ItemIdPrefix { pointer } => "item_id_prefix", Location::Pointer(pointer);
+    UnknownScale { pointer } => "unknown_scale", Location::Pointer(pointer);
+    NoCategories { pointer } => "no_categories", Location::Pointer(pointer);
+    EmptyCategory { pointer } => "empty_category", Location::Pointer(pointer);
+    NoScoredOption { pointer } => "no_scored_option", Location::Pointer(pointer);
+    ZeroTopPoints { pointer } => "zero_top_points", Location::Pointer(pointer);
+    OptionPoints { pointer } => "option_points", Location::Pointer(pointer);
+    NoLevels { pointer } => "no_levels", Location::Pointer(pointer);
+    BandsNotFromZero { pointer } => "bands_not_from_zero", Location::Pointer(pointer);
+    BandsNotIncreasing { pointer } => "bands_not_increasing", Location::Pointer(pointer);
+    BandOutOfRange { pointer } => "band_out_of_range", Location::Pointer(pointer);
+    UnknownLevelSet { pointer } => "unknown_level_set", Location::Pointer(pointer);
+    Stage { pointer } => "stage", Location::Pointer(pointer);
+});
 
 /// The error returned when an instrument file fails its checks: every problem found, in
-/// document order as far as possible.
+/// document order as far as possible. Its subject names the instrument (`instrument
+/// heoa@1.0.0`) when the file got that far.
 ///
 /// ```
-/// use health_equity_assessment::Instrument;
+/// use health_equity_assessment::{Instrument, Problem};
 ///
 /// let err = Instrument::from_json(r#"{"format_version": 1, "id": "Bad Id"}"#).unwrap_err();
 /// assert!(err.problems().iter().any(|p| p.code() == "invalid_id"));
 /// assert!(err.problems().iter().any(|p| p.code() == "missing_field"));
+/// assert_eq!(err.subject(), "instrument");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstrumentError {
-    pub(crate) instrument: Option<String>,
-    pub(crate) problems: Vec<InstrumentProblem>,
-}
-
-impl InstrumentError {
-    /// The problems found (never empty).
-    #[must_use]
-    pub fn problems(&self) -> &[InstrumentProblem] {
-        &self.problems
-    }
-
-    /// `id@version` of the instrument when the file got that far.
-    #[must_use]
-    pub fn instrument(&self) -> Option<&str> {
-        self.instrument.as_deref()
-    }
-}
-
-impl fmt::Display for InstrumentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.instrument.as_deref().unwrap_or("instrument file");
-        let n = self.problems.len();
-        write!(f, "{name}: {n} problem{}", if n == 1 { "" } else { "s" })?;
-        for p in &self.problems {
-            write!(f, "\n  {p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for InstrumentError {}
+pub type InstrumentError = Problems<InstrumentProblem>;

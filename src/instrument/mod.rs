@@ -5,9 +5,9 @@
 //! sets (bands on a percent). See [`InstrumentSpec`] for every field and `assessments/` for the
 //! built-in files.
 
-mod check;
+pub(crate) mod check;
 mod error;
-mod load;
+mod read;
 mod spec;
 
 use rustc_hash::FxHashMap;
@@ -21,9 +21,50 @@ use serde::{Deserialize, Serialize};
 use crate::SharedStr;
 
 pub use error::{InstrumentError, InstrumentProblem};
+
+use crate::problem::{JsonProblem, Problems};
+
+/// The subject of an instrument file's problems.
+const INSTRUMENT: &str = "instrument";
+
+/// Reads an instrument file with the one reader of the format: the spec as far as it could be
+/// read and the problems found so far, or every problem when nothing usable was read.
+fn read_with_problems(text: &str) -> Result<(InstrumentSpec, Vec<InstrumentProblem>), InstrumentError> {
+    use crate::json::reader::{Reader, Start};
+    match Reader::start(text, crate::MAX_FILE_BYTES) {
+        Start::Stopped(problem) => Err(Problems::one(INSTRUMENT, problem)),
+        Start::Read(value, mut reader) => match read::read(&value, &mut reader) {
+            Some(spec) => Ok((spec, reader.problems)),
+            None => {
+                let mut problems = reader.problems;
+                problems.dedup();
+                Err(refused(INSTRUMENT, problems))
+            }
+        },
+    }
+}
+
+/// The structure of an instrument file, every problem of structure at once (for
+/// `Deserialize`).
+pub(crate) fn read_spec(text: &str) -> Result<InstrumentSpec, InstrumentError> {
+    let (spec, problems) = read_with_problems(text)?;
+    Problems::or_ok(INSTRUMENT, problems, spec)
+}
+
+/// The error of a file refused with these problems (never empty: a reader always says why).
+fn refused(subject: impl Into<String>, problems: Vec<InstrumentProblem>) -> InstrumentError {
+    let subject = subject.into();
+    Problems::new(subject.clone(), problems).unwrap_or_else(|| {
+        Problems::one(
+            subject,
+            JsonProblem::InvalidValue { pointer: String::new(), message: "the file could not be read".to_owned() }
+                .into(),
+        )
+    })
+}
 pub use spec::{
-    Category, CategoryRule, CategoryScoring, Extensions, InstrumentSpec, Item, Level, LevelSet, OverallRule,
-    OverallScoring, Provenance, Scale, ScaleOption, Scoring, Source, Stage,
+    Category, CategoryScoring, Extensions, InstrumentSpec, Item, Level, LevelSet, OverallScoring, Provenance, Scale,
+    ScaleOption, Scoring, Source,
 };
 
 pub(crate) use check::id_problem;
@@ -216,38 +257,8 @@ impl Instrument {
     /// # Ok::<(), health_equity_assessment::InstrumentError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, InstrumentError> {
-        // RFC 8259 §8.1: a parser may ignore a byte-order mark.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.len() > crate::MAX_FILE_BYTES {
-            return Err(InstrumentError {
-                instrument: None,
-                problems: vec![InstrumentProblem::TooMany {
-                    pointer: String::new(),
-                    what: "the file size in bytes",
-                    count: text.len(),
-                    limit: crate::MAX_FILE_BYTES,
-                }],
-            });
-        }
-        let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(|e| InstrumentError {
-            instrument: None,
-            problems: vec![InstrumentProblem::Syntax { line: e.line(), column: e.column(), message: e.to_string() }],
-        })?;
-        let mut walker = load::Walker::default();
-        walker.problems.extend(
-            duplicates
-                .into_iter()
-                .map(|(pointer, key)| InstrumentProblem::DuplicateKey { pointer, key: crate::json::clip(&key) }),
-        );
-        let spec = load::read(&value, &mut walker);
-        let mut problems = walker.problems;
-        match spec {
-            Some(spec) => Self::checked(spec, problems),
-            None => {
-                problems.dedup();
-                Err(InstrumentError { instrument: None, problems })
-            }
-        }
+        let (spec, problems) = read_with_problems(text)?;
+        Self::checked(spec, problems)
     }
 
     /// [`from_json`](Self::from_json) for an instrument kept until the program ends (the
@@ -260,17 +271,14 @@ impl Instrument {
     }
 
     /// [`from_json`](Self::from_json) on bytes: invalid UTF-8 is a
-    /// [`NotUtf8`](InstrumentProblem::NotUtf8) problem; a leading byte-order mark is ignored.
+    /// `not_utf8` problem; a leading byte-order mark is ignored.
     ///
     /// # Errors
     /// As for [`from_json`](Self::from_json).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, InstrumentError> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Self::from_json(text),
-            Err(e) => Err(InstrumentError {
-                instrument: None,
-                problems: vec![InstrumentProblem::NotUtf8 { offset: e.valid_up_to() }],
-            }),
+            Err(e) => Err(InstrumentError::one(INSTRUMENT, JsonProblem::NotUtf8 { offset: e.valid_up_to() }.into())),
         }
     }
 
@@ -282,13 +290,13 @@ impl Instrument {
     pub fn from_spec(spec: InstrumentSpec) -> Result<Self, InstrumentError> {
         let mut problems = Vec::new();
         if spec.format_version == 0 || spec.format_version > FORMAT_VERSION {
-            problems.push(InstrumentProblem::InvalidValue {
+            problems.push(InstrumentProblem::Json(JsonProblem::InvalidValue {
                 pointer: "/format_version".to_owned(),
                 message: format!(
                     "format_version {} is not supported (this crate reads {FORMAT_VERSION})",
                     spec.format_version
                 ),
-            });
+            }));
         }
         Self::checked(spec, problems)
     }
@@ -299,15 +307,18 @@ impl Instrument {
             match Index::build(&spec) {
                 Some(index) => return Ok(Instrument { spec, index }),
                 // The checks above catch every dangling reference; never fail silently.
-                None => problems.push(InstrumentProblem::InvalidValue {
+                None => problems.push(InstrumentProblem::Json(JsonProblem::InvalidValue {
                     pointer: String::new(),
                     message: "the instrument refers to a scale, stage or level set it does not define".to_owned(),
-                }),
+                })),
             }
         }
-        let instrument =
-            (!spec.id.is_empty() && id_problem(&spec.id).is_none()).then(|| format!("{}@{}", spec.id, spec.version));
-        Err(InstrumentError { instrument, problems })
+        let subject = if !spec.id.is_empty() && id_problem(&spec.id).is_none() {
+            format!("{INSTRUMENT} {}@{}", spec.id, spec.version)
+        } else {
+            INSTRUMENT.to_owned()
+        };
+        Err(refused(subject, problems))
     }
 
     /// The file content.
@@ -428,10 +439,7 @@ impl Index {
     /// Builds the tables; `None` only if the spec was not checked (a reference is dangling).
     fn build(spec: &InstrumentSpec) -> Option<Index> {
         let scale_pos = |id: &str| spec.scales.iter().position(|s| s.id == id);
-        let stages = match &spec.scoring.category.rule {
-            CategoryRule::Cumulative { stages } => Some(stages),
-            _ => None,
-        };
+        let stages = spec.scoring.category.rule.stages();
         let mut items = Vec::new();
         let mut item_lookup = FxHashMap::default();
         let mut category_lookup = FxHashMap::default();

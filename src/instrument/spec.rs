@@ -7,6 +7,8 @@ use schemars::JsonSchema;
 use semver::Version;
 use serde::{Deserialize, Serialize};
 
+use crate::rules::{CategoryRule, OverallRule};
+
 use crate::Exact;
 use crate::json::ExtensionValue;
 
@@ -19,8 +21,10 @@ pub type Extensions = BTreeMap<String, ExtensionValue>;
 /// ordered categories of items, and the scoring rules.
 ///
 /// Load a file with [`Instrument::from_json`](super::Instrument::from_json), which checks it and
-/// reports every problem; this type alone is unchecked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// reports every problem; this type alone is unchecked. Deserializing it (from JSON text or a
+/// `serde_json::Value`) runs the same reader as `from_json`, without the checks that need the
+/// whole instrument, and reports every problem of structure in one error.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Instrument")]
 #[non_exhaustive]
@@ -61,7 +65,7 @@ pub struct InstrumentSpec {
 
 /// Where an instrument's content comes from, and which parts are verified against a source
 /// and which are this project's own wording or defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Provenance {
@@ -78,7 +82,7 @@ pub struct Provenance {
 }
 
 /// One public source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Source {
@@ -94,7 +98,7 @@ pub struct Source {
 
 /// A response scale: ordered options. Options with `points` are scored; options flagged
 /// `excluded` (such as "not applicable") leave an item out of the numerator and denominator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Scale {
@@ -110,7 +114,7 @@ pub struct Scale {
 }
 
 /// One answer option of a scale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ScaleOption {
@@ -138,7 +142,7 @@ fn is_false(value: &bool) -> bool {
 }
 
 /// A category (component, domain) and its ordered items.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Category {
@@ -159,7 +163,7 @@ pub struct Category {
 }
 
 /// One item (key activity, element, indicator).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Item {
@@ -185,7 +189,7 @@ pub struct Item {
 }
 
 /// How categories and the whole instrument are scored and which levels they reach.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Scoring {
@@ -198,7 +202,7 @@ pub struct Scoring {
 }
 
 /// The category rule and the level set for category percents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CategoryScoring {
@@ -209,7 +213,7 @@ pub struct CategoryScoring {
 }
 
 /// The overall rule and the level set for the overall percent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OverallScoring {
@@ -219,88 +223,12 @@ pub struct OverallScoring {
     pub levels: String,
 }
 
-/// How a category's answers become `points` out of `max_points`; its percent is
-/// `100 × points / max_points`.
-///
-/// In every rule an item is *met* when its answer is worth the top points of its scale, an item
-/// answered with an `excluded` option does not count, and an unanswered item counts as unmet
-/// with zero points: leaving items blank never raises a score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
-pub enum CategoryRule {
-    /// Points are the sum of the answers' points; the maximum is the sum of the top points of
-    /// the applicable items (HEOA, IHI).
-    PercentOfMax,
-    /// The category earns `points` only when every applicable item is met, else 0
-    /// (CMS Hospital Commitment to Health Equity domains).
-    AllOf {
-        /// Points for a fully met category.
-        points: u32,
-    },
-    /// Items belong to ordered stages; the category reaches a stage only when every item of
-    /// that stage and of all earlier stages is met. Points are the number of stages reached,
-    /// out of the number of stages (AHA-style cumulative staging, no partial credit).
-    Cumulative {
-        /// Stages in order, lowest first.
-        stages: Vec<Stage>,
-    },
-}
-
-impl CategoryRule {
-    /// The rule's `kind` as written in the file.
-    #[must_use]
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CategoryRule::PercentOfMax => "percent_of_max",
-            CategoryRule::AllOf { .. } => "all_of",
-            CategoryRule::Cumulative { .. } => "cumulative",
-        }
-    }
-}
-
-/// A stage of the `cumulative` rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Stage {
-    /// Identifier that items refer to.
-    #[schemars(regex(pattern = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"), length(max = 64))]
-    pub id: String,
-    /// Human-readable label.
-    pub label: String,
-}
-
-/// How category results combine into the overall result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
-pub enum OverallRule {
-    /// The mean of the category percents that exist (categories weigh the same; a category
-    /// whose items are all not applicable has no percent and is left out).
-    MeanOfCategoryPercents,
-    /// `100 × Σ points / Σ max_points` over the categories that have a percent (for example
-    /// HCHE: domains met out of five).
-    SumOfCategoryPoints,
-}
-
-impl OverallRule {
-    /// The rule's `kind` as written in the file.
-    #[must_use]
-    pub fn kind(self) -> &'static str {
-        match self {
-            OverallRule::MeanOfCategoryPercents => "mean_of_category_percents",
-            OverallRule::SumOfCategoryPoints => "sum_of_category_points",
-        }
-    }
-}
-
 /// A named set of levels: bands on a percent, lowest first.
 ///
 /// Level `i` covers `[min_percent_i, min_percent_{i+1})` and the last level covers
 /// `[min_percent_last, 100]`. The first band starts at 0 and bounds strictly increase, so the
 /// bands cover 0..=100 exactly once. Comparison is exact (rational), never in floats.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LevelSet {
@@ -312,7 +240,7 @@ pub struct LevelSet {
 }
 
 /// One maturity level (band).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Level {
@@ -328,4 +256,13 @@ pub struct Level {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
     pub description: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for InstrumentSpec {
+    /// The instrument reader (the one `Instrument::from_json` uses), from JSON: every problem
+    /// of structure is reported at once, in the error's message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
+        super::read_spec(raw.get()).map_err(serde::de::Error::custom)
+    }
 }

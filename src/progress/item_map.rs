@@ -26,14 +26,18 @@ use schemars::JsonSchema;
 use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::id_problem;
-use crate::json::clip;
+use serde_json::Value;
+
+use crate::instrument::{id_problem, limits};
+use crate::json::reader::{Reader, Start};
+use crate::json::{clip, describe, push_token};
+use crate::problem::{JsonProblem, Location, Problems, problem_enum};
 
 /// The newest item-map file format this crate reads.
 pub const ITEM_MAP_FORMAT_VERSION: u32 = 1;
 
 /// A correspondence between the items of two instrument versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ItemMap {
@@ -55,7 +59,7 @@ pub struct ItemMap {
 }
 
 /// An instrument id and a semver requirement on its version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VersionRange {
@@ -81,7 +85,7 @@ impl std::fmt::Display for VersionRange {
 }
 
 /// A category whose id changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CategoryRename {
@@ -92,7 +96,7 @@ pub struct CategoryRename {
 }
 
 /// How one or more items changed between the versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "change", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ItemMapping {
@@ -192,32 +196,10 @@ impl ItemMapping {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ItemMapProblem {
-    /// Not JSON, or not the item-map shape (wrong type, unknown or missing field).
-    #[error("line {line}, column {column}: {message}")]
-    Invalid {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What the parser found.
-        message: String,
-    },
-    /// A key appears twice in one object.
-    #[error("{}: key {key:?} appears more than once", crate::json::at(.pointer))]
-    DuplicateKey {
-        /// The object holding the key.
-        pointer: String,
-        /// The key.
-        key: String,
-    },
-    /// The file uses a newer format than this crate reads.
-    #[error("/format_version: format_version {found} is newer than this crate understands ({supported})")]
-    FormatTooNew {
-        /// The version in the file.
-        found: u32,
-        /// The newest version read.
-        supported: u32,
-    },
+    /// A problem of JSON structure: syntax, a newer format, an unknown, missing or duplicate
+    /// field, a value of the wrong type, a list over its limit.
+    #[error(transparent)]
+    Json(JsonProblem),
     /// An id breaks the id syntax.
     #[error("{}: {id:?} is not a valid id: {reason}", crate::json::at(.pointer))]
     InvalidId {
@@ -240,16 +222,6 @@ pub enum ItemMapProblem {
         /// Where the first mention is.
         first: String,
     },
-    /// The file or a list in it is larger than the limit.
-    #[error("{what} is {size}, over the limit of {limit}")]
-    TooLarge {
-        /// What was measured.
-        what: &'static str,
-        /// The size found.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
     /// A merge with fewer than two sources or a split with fewer than two targets.
     #[error("{}: a {change} needs at least two ids, found {count}", crate::json::at(.pointer))]
     TooFew {
@@ -262,101 +234,55 @@ pub enum ItemMapProblem {
     },
 }
 
-impl ItemMapProblem {
-    /// A stable machine-readable code, e.g. `mapped_twice`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            ItemMapProblem::Invalid { .. } => "invalid",
-            ItemMapProblem::DuplicateKey { .. } => "duplicate_key",
-            ItemMapProblem::FormatTooNew { .. } => "format_too_new",
-            ItemMapProblem::InvalidId { .. } => "invalid_id",
-            ItemMapProblem::MappedTwice { .. } => "mapped_twice",
-            ItemMapProblem::TooFew { .. } => "too_few",
-            ItemMapProblem::TooLarge { .. } => "too_large",
-        }
-    }
-}
+problem_enum!(ItemMapProblem {
+    InvalidId { pointer } => "invalid_id", Location::Pointer(pointer);
+    MappedTwice { pointer } => "mapped_twice", Location::Pointer(pointer);
+    TooFew { pointer } => "too_few", Location::Pointer(pointer);
+});
 
 /// The error returned when an item-map file is refused: every problem found.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("item map: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
-pub struct ItemMapError {
-    problems: Vec<ItemMapProblem>,
-}
+pub type ItemMapError = Problems<ItemMapProblem>;
 
-impl ItemMapError {
-    /// The problems found (never empty).
-    #[must_use]
-    pub fn problems(&self) -> &[ItemMapProblem] {
-        &self.problems
-    }
-}
+/// The subject of an item map's problems.
+const ITEM_MAP: &str = "item map";
 
 impl ItemMap {
     /// Parses and checks an item-map file.
     ///
     /// # Errors
-    /// [`ItemMapError`]: invalid JSON or shape (the first such problem, with line and
-    /// column), duplicate keys, a newer format, invalid ids, ids mapped twice, merges or splits
-    /// of fewer than two items.
+    /// [`ItemMapError`] with every problem: invalid JSON, unknown or missing fields, wrong
+    /// types, duplicate keys, a newer format, lists over their limits, invalid ids, ids mapped
+    /// twice, merges or splits of fewer than two items.
     ///
     /// ```
-    /// use health_equity_assessment::progress::ItemMap;
+    /// use health_equity_assessment::ItemMap;
     ///
     /// let map = ItemMap::from_json(r#"{"format_version": 1,
     ///     "from": {"id": "heoa", "versions": "^1"}, "to": {"id": "heoa", "versions": "^2"},
     ///     "items": [{"change": "renamed", "from": "data-collection.sogi", "to": "data-collection.sogi-data"}]}"#)?;
     /// assert_eq!(map.items.len(), 1);
-    /// # Ok::<(), health_equity_assessment::progress::ItemMapError>(())
+    /// # Ok::<(), health_equity_assessment::ItemMapError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, ItemMapError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.len() > crate::MAX_FILE_BYTES {
-            return Err(ItemMapError {
-                problems: vec![ItemMapProblem::TooLarge {
-                    what: "the file size in bytes",
-                    size: text.len(),
-                    limit: crate::MAX_FILE_BYTES,
-                }],
-            });
+        match Reader::start(text, crate::MAX_FILE_BYTES) {
+            Start::Stopped(problem) => Err(Problems::one(ITEM_MAP, problem)),
+            Start::Read(value, mut r) => match read(&value, &mut r) {
+                Some(map) => {
+                    map.check(&mut r.problems);
+                    Problems::or_ok(ITEM_MAP, r.problems, map)
+                }
+                None => Err(Problems::new(ITEM_MAP, r.problems).unwrap_or_else(|| {
+                    Problems::one(
+                        ITEM_MAP,
+                        JsonProblem::InvalidValue {
+                            pointer: String::new(),
+                            message: "the file could not be read".to_owned(),
+                        }
+                        .into(),
+                    )
+                })),
+            },
         }
-        let invalid = |e: serde_json::Error| ItemMapError {
-            problems: vec![ItemMapProblem::Invalid { line: e.line(), column: e.column(), message: e.to_string() }],
-        };
-        let (value, duplicates) = crate::json::parse_value_checking_duplicates(text).map_err(invalid)?;
-        let mut problems: Vec<ItemMapProblem> = duplicates
-            .into_iter()
-            .map(|(pointer, key)| ItemMapProblem::DuplicateKey { pointer, key: clip(&key) })
-            .collect();
-        if let Some(found) = value.get("format_version").and_then(serde_json::Value::as_u64)
-            && found > u64::from(ITEM_MAP_FORMAT_VERSION)
-        {
-            problems.push(ItemMapProblem::FormatTooNew {
-                found: u32::try_from(found).unwrap_or(u32::MAX),
-                supported: ITEM_MAP_FORMAT_VERSION,
-            });
-            return Err(ItemMapError { problems });
-        }
-        let map: ItemMap = serde_json::from_str(text).map_err(invalid)?;
-        // The limits of an instrument file: a map lists at most every item of two versions.
-        let longest = map.items.iter().map(|m| m.sources().len().max(m.targets().len())).max().unwrap_or(0);
-        let mut too_large = false;
-        for (what, size, limit) in [
-            ("the number of item mappings", map.items.len(), 2 * crate::instrument::limits::TOTAL_ITEMS),
-            ("the number of category renames", map.categories.len(), crate::instrument::limits::CATEGORIES),
-            ("the number of ids in one mapping", longest, crate::instrument::limits::LIST),
-        ] {
-            if size > limit {
-                problems.push(ItemMapProblem::TooLarge { what, size, limit });
-                too_large = true;
-            }
-        }
-        if too_large {
-            return Err(ItemMapError { problems });
-        }
-        map.check(&mut problems);
-        if problems.is_empty() { Ok(map) } else { Err(ItemMapError { problems }) }
     }
 
     fn check(&self, problems: &mut Vec<ItemMapProblem>) {
@@ -428,6 +354,112 @@ impl ItemMap {
                         renamed[side].insert(id, pointer);
                     }
                 }
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMap {
+    /// The item-map reader (the one [`ItemMap::from_json`] uses), from JSON: every problem is
+    /// reported at once, in the error's message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
+        ItemMap::from_json(raw.get()).map_err(serde::de::Error::custom)
+    }
+}
+
+type R<'t> = Reader<'t, ItemMapProblem>;
+
+/// Reads an item map, as far as it can be read; `None` when it is not an object or uses a
+/// newer format.
+fn read(value: &Value, r: &mut R<'_>) -> Option<ItemMap> {
+    let Some(object) = value.as_object() else {
+        r.push(JsonProblem::InvalidValue {
+            pointer: String::new(),
+            message: format!("an item map is a JSON object, found {}", describe(value)),
+        });
+        return None;
+    };
+    let format_version = r.format_version(object, ITEM_MAP_FORMAT_VERSION)?;
+    r.object(value, "", &["format_version", "from", "to", "description", "categories", "items"]);
+    let from = r.required_value(object, "", "from").and_then(|v| VersionRange::read(r, v, "/from"));
+    let to = r.required_value(object, "", "to").and_then(|v| VersionRange::read(r, v, "/to"));
+    let description = r.optional(object, "", "description");
+    let categories = if object.contains_key("categories") {
+        r.each(object, "", "categories", (limits::CATEGORIES, "the category rename list"), |r, v, at| {
+            let o = r.object(v, at, &["from", "to"])?;
+            Some(CategoryRename { from: r.required(o, at, "from")?, to: r.required(o, at, "to")? })
+        })
+    } else {
+        Some(Vec::new())
+    };
+    let items = r.each(object, "", "items", (2 * limits::TOTAL_ITEMS, "the item mapping list"), read_mapping);
+    Some(ItemMap { format_version, from: from?, to: to?, description, categories: categories?, items: items? })
+}
+
+/// One entry of `items`, by its `change`.
+fn read_mapping(r: &mut R<'_>, value: &Value, at: &str) -> Option<ItemMapping> {
+    let o = r.object(value, at, &["change", "from", "to", "note"])?;
+    let change: String = r.required(o, at, "change")?;
+    let note = r.optional(o, at, "note");
+    let ids = |r: &mut R<'_>, field: &str| -> Option<Vec<String>> {
+        let list = r.array(o, at, field, limits::LIST, "the id list")?;
+        serde_json::from_value(Value::Array(list.to_vec()))
+            .map_err(|e| {
+                r.push(JsonProblem::InvalidValue {
+                    pointer: push_token(at, field),
+                    message: crate::json::serde_message(&e),
+                })
+            })
+            .ok()
+    };
+    let absent = |r: &mut R<'_>, field: &str| {
+        if o.contains_key(field) {
+            r.push(JsonProblem::UnknownField { pointer: at.to_owned(), field: field.to_owned() });
+        }
+    };
+    match change.as_str() {
+        "renamed" => {
+            Some(ItemMapping::Renamed { from: r.required(o, at, "from")?, to: r.required(o, at, "to")?, note })
+        }
+        "merged" => Some(ItemMapping::Merged { from: ids(r, "from")?, to: r.required(o, at, "to")?, note }),
+        "split" => Some(ItemMapping::Split { from: r.required(o, at, "from")?, to: ids(r, "to")?, note }),
+        "removed" => {
+            absent(r, "to");
+            Some(ItemMapping::Removed { from: r.required(o, at, "from")?, note })
+        }
+        "added" => {
+            absent(r, "from");
+            Some(ItemMapping::Added { to: r.required(o, at, "to")?, note })
+        }
+        other => {
+            r.push(JsonProblem::InvalidValue {
+                pointer: push_token(at, "change"),
+                message: format!(
+                    "unknown change {:?} (expected renamed, merged, split, removed or added)",
+                    crate::json::clip(other)
+                ),
+            });
+            None
+        }
+    }
+}
+
+impl VersionRange {
+    /// Reads `{"id": …, "versions": …}` at `pointer` (item maps and crosswalks).
+    pub(crate) fn read<P: From<JsonProblem>>(r: &mut Reader<'_, P>, value: &Value, pointer: &str) -> Option<Self> {
+        let o = r.object(value, pointer, &["id", "versions"])?;
+        let id: String = r.required(o, pointer, "id")?;
+        let text: String = r.required(o, pointer, "versions")?;
+        match VersionReq::parse(&text) {
+            Ok(versions) => Some(VersionRange { id, versions }),
+            Err(e) => {
+                r.push(JsonProblem::InvalidVersion {
+                    pointer: push_token(pointer, "versions"),
+                    value: crate::json::clip(&text),
+                    reason: e.to_string(),
+                });
+                None
             }
         }
     }

@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use health_equity_assessment::Registry;
-//! use health_equity_assessment::progress::{CompareOptions, Program, WindowVerdict, compare};
+//! use health_equity_assessment::{CompareOptions, Program, WindowVerdict, compare};
 //! use jiff::civil::date;
 //!
 //! let registry = Registry::builtin();
@@ -46,8 +46,8 @@ pub use item_map::{
 pub use window::{FollowUpWindow, Program, WindowCheck, WindowError, WindowVerdict};
 
 use crate::instrument::InstrumentRef;
-use crate::response::{DateSchema, Organization};
-use crate::score::{CategoryScore, Engine, ItemScore, ItemStatus, OverallScore, ScoreReport, date_serde};
+use crate::response::Organization;
+use crate::score::{CategoryScore, Engine, ItemScore, ItemStatus, OverallScore, ScoreReport};
 use crate::{Exact, SharedStr};
 
 /// How a comparison is made.
@@ -116,20 +116,20 @@ pub enum CompareError {
     /// The assessments use different instruments and no item map connects them.
     #[error("the baseline uses {baseline} but the follow-up uses {follow_up}, a different instrument")]
     DifferentInstruments {
-        /// The baseline instrument, `id@version`.
-        baseline: String,
-        /// The follow-up instrument, `id@version`.
-        follow_up: String,
+        /// The baseline instrument.
+        baseline: InstrumentRef,
+        /// The follow-up instrument.
+        follow_up: InstrumentRef,
     },
     /// Different major versions of one instrument need an item map.
     #[error(
         "the baseline uses {baseline} and the follow-up {follow_up}: different major versions can only be compared with an item map"
     )]
     DifferentMajorVersions {
-        /// The baseline instrument, `id@version`.
-        baseline: String,
-        /// The follow-up instrument, `id@version`.
-        follow_up: String,
+        /// The baseline instrument.
+        baseline: InstrumentRef,
+        /// The follow-up instrument.
+        follow_up: InstrumentRef,
     },
     /// The item map is for other versions.
     #[error("the item map maps {map_from} to {map_to}, but the baseline uses {baseline} and the follow-up {follow_up}")]
@@ -138,10 +138,10 @@ pub enum CompareError {
         map_from: String,
         /// The map's `to` range.
         map_to: String,
-        /// The baseline instrument, `id@version`.
-        baseline: String,
-        /// The follow-up instrument, `id@version`.
-        follow_up: String,
+        /// The baseline instrument.
+        baseline: InstrumentRef,
+        /// The follow-up instrument.
+        follow_up: InstrumentRef,
     },
     /// The item map names items or categories the instruments do not have.
     #[error("the item map does not fit these instruments: {}", problems.join("; "))]
@@ -165,10 +165,8 @@ pub enum CompareError {
     },
 }
 
-impl CompareError {
-    /// A stable machine-readable code, e.g. `follow_up_before_baseline`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl crate::problem::Problem for CompareError {
+    fn code(&self) -> &'static str {
         match self {
             CompareError::DifferentOrganizations { .. } => "different_organizations",
             CompareError::FollowUpBeforeBaseline { .. } => "follow_up_before_baseline",
@@ -178,6 +176,10 @@ impl CompareError {
             CompareError::ItemMapMismatch { .. } => "item_map_mismatch",
             CompareError::LateFollowUp { .. } => "late_follow_up",
         }
+    }
+
+    fn location(&self) -> crate::problem::Location<'_> {
+        crate::problem::Location::Inputs
     }
 }
 
@@ -212,8 +214,8 @@ pub struct Assessment {
     /// Instrument and version.
     pub instrument: InstrumentRef,
     /// Completion date.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub assessed_on: Date,
 }
 
@@ -430,6 +432,9 @@ impl ProgressReport {
 /// [`CompareError`] for different organizations, a follow-up dated before the baseline,
 /// different instruments or major versions without a fitting item map, a map naming unknown
 /// items, or (with [`CompareOptions::strict_window`]) a late follow-up.
+// The error names both instruments in full (`InstrumentRef`s): it is made once per comparison
+// that fails, so its size costs nothing worth an indirection in the public enum.
+#[allow(clippy::result_large_err)]
 pub fn compare(
     baseline: &ScoreReport,
     follow_up: &ScoreReport,
@@ -453,15 +458,15 @@ pub fn compare(
             return Err(CompareError::ItemMapDoesNotApply {
                 map_from: map.from.to_string(),
                 map_to: map.to.to_string(),
-                baseline: b.to_string(),
-                follow_up: f.to_string(),
+                baseline: b.clone(),
+                follow_up: f.clone(),
             });
         }
         None if b.id != f.id => {
-            return Err(CompareError::DifferentInstruments { baseline: b.to_string(), follow_up: f.to_string() });
+            return Err(CompareError::DifferentInstruments { baseline: b.clone(), follow_up: f.clone() });
         }
         None if b.version.major != f.version.major => {
-            return Err(CompareError::DifferentMajorVersions { baseline: b.to_string(), follow_up: f.to_string() });
+            return Err(CompareError::DifferentMajorVersions { baseline: b.clone(), follow_up: f.clone() });
         }
         _ => {}
     }
@@ -696,6 +701,7 @@ impl<'r> Group<'r> {
 }
 
 impl<'r> Matched<'r> {
+    #[allow(clippy::result_large_err)] // As `compare`, whose error this is.
     fn new(
         baseline: &'r ScoreReport,
         follow_up: &'r ScoreReport,

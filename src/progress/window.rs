@@ -21,14 +21,11 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::response::DateSchema;
-use crate::score::date_serde;
-
 /// A window given as an ISO 8601 calendar duration of whole days, weeks, months or years,
 /// such as `P1M`, `P6W` or `P1Y2M`.
 ///
 /// ```
-/// use health_equity_assessment::progress::FollowUpWindow;
+/// use health_equity_assessment::FollowUpWindow;
 /// use jiff::civil::date;
 ///
 /// let one_month: FollowUpWindow = "P1M".parse()?;
@@ -36,7 +33,7 @@ use crate::score::date_serde;
 /// assert_eq!(one_month.deadline(date(2023, 1, 31)), Some(date(2023, 2, 28)));
 /// assert_eq!(one_month.deadline(date(2024, 1, 31)), Some(date(2024, 2, 29)));
 /// assert!("PT12H".parse::<FollowUpWindow>().is_err());
-/// # Ok::<(), health_equity_assessment::progress::WindowError>(())
+/// # Ok::<(), health_equity_assessment::WindowError>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct FollowUpWindow {
@@ -101,11 +98,13 @@ pub struct WindowError {
     reason: String,
 }
 
-impl WindowError {
-    /// The stable code of this error: `invalid_window`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl crate::problem::Problem for WindowError {
+    fn code(&self) -> &'static str {
         "invalid_window"
+    }
+
+    fn location(&self) -> crate::problem::Location<'_> {
+        crate::problem::Location::Inputs
     }
 }
 
@@ -167,7 +166,7 @@ impl JsonSchema for FollowUpWindow {
 /// An improvement program whose end starts the follow-up window.
 ///
 /// ```
-/// use health_equity_assessment::progress::Program;
+/// use health_equity_assessment::Program;
 /// use jiff::civil::date;
 ///
 /// let program = Program::new(date(2023, 5, 11)).with_name("IPRO HEOA Affinity Group");
@@ -182,12 +181,12 @@ pub struct Program {
     #[schemars(with = "String")]
     pub name: Option<String>,
     /// The day the program was completed (for the affinity group, its last session).
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub completed_on: Date,
     /// The session dates, for the record.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "date_list")]
-    #[schemars(with = "Vec<DateSchema>")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::date::serde_dates")]
+    #[schemars(with = "Vec<crate::date::DateSchema>")]
     pub sessions: Vec<Date>,
     /// How long after completion the follow-up may be taken (default `P1M`).
     #[serde(default)]
@@ -252,20 +251,6 @@ impl Program {
     }
 }
 
-mod date_list {
-    use jiff::civil::Date;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(dates: &[Date], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(dates.iter().map(ToString::to_string))
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Date>, D::Error> {
-        let texts = Vec::<String>::deserialize(deserializer)?;
-        texts.iter().map(|t| crate::response::parse_date(t).map_err(serde::de::Error::custom)).collect()
-    }
-}
-
 /// Where the follow-up falls relative to the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -302,11 +287,11 @@ pub struct WindowCheck {
     pub program: Option<Program>,
     /// The last day within the window.
     #[serde(with = "optional_date")]
-    #[schemars(with = "Option<DateSchema>")]
+    #[schemars(with = "Option<crate::date::DateSchema>")]
     pub deadline: Option<Date>,
     /// The follow-up date checked.
-    #[serde(with = "date_serde")]
-    #[schemars(with = "DateSchema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub follow_up: Date,
     /// The verdict.
     pub verdict: WindowVerdict,
@@ -336,7 +321,7 @@ mod optional_date {
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
         Option::<String>::deserialize(deserializer)?
-            .map(|t| crate::response::parse_date(&t).map_err(serde::de::Error::custom))
+            .map(|t| crate::date::parse(&t).map_err(serde::de::Error::custom))
             .transpose()
     }
 }

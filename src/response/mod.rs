@@ -21,16 +21,16 @@ mod error;
 mod parse;
 mod validate;
 
+use crate::problem::JsonProblem;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use error::{RESPONSE, refused};
 pub use error::{ResponseError, ResponseProblem};
 pub use validate::ValidatedResponse;
-
-pub(crate) use parse::parse_date;
 
 use crate::SharedStr;
 use crate::instrument::{Extensions, InstrumentRef};
@@ -57,8 +57,8 @@ impl Organization {
     }
 }
 
-/// A response document. Deserializing it directly with serde rejects unknown fields and
-/// duplicate answer keys at the first problem; [`Response::from_json`] reports every problem.
+/// A response document. [`Response::from_json`] and serde's `Deserialize` (from JSON) are the
+/// same reader: every problem of structure is reported at once.
 ///
 /// ```
 /// use health_equity_assessment::{Registry, Response};
@@ -71,7 +71,7 @@ impl Organization {
 /// assert_eq!(validated.to_response(), response);
 /// # Ok::<(), health_equity_assessment::ResponseError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     description = "One organization's answers to one instrument version on one date. Items left out of `answers` are unanswered; they score zero and are reported as missing."
@@ -83,14 +83,13 @@ pub struct Response {
     /// Who answered.
     pub organization: Organization,
     /// The day the assessment was completed (ISO 8601 calendar date).
-    #[serde(with = "date_format")]
-    #[schemars(with = "date_format::Schema")]
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
     pub assessed_on: Date,
     /// Item id to option id. Items left out are unanswered.
-    #[serde(deserialize_with = "unique_map::deserialize")]
     pub answers: BTreeMap<String, String>,
     /// Item id to free text.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "unique_map::deserialize_some")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "BTreeMap<String, String>")]
     pub notes: Option<BTreeMap<String, String>>,
     /// The categories the organization chose to work on (for example in an improvement program).
@@ -107,7 +106,7 @@ pub struct Response {
 /// real instrument; services facing untrusted input can lower them.
 ///
 /// ```
-/// use health_equity_assessment::{Registry, ResponseLimits};
+/// use health_equity_assessment::{Problem, Registry, ResponseLimits};
 ///
 /// let limits = ResponseLimits::default().with_max_document_bytes(64);
 /// let err = Registry::builtin()
@@ -189,7 +188,7 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> Result<Self, ResponseError> {
         match parse::text_of(bytes, &ResponseLimits::default()) {
             Ok(text) => Self::from_json(text),
-            Err(problem) => Err(ResponseError { problems: vec![problem] }),
+            Err(problem) => Err(ResponseError::one(RESPONSE, problem)),
         }
     }
 
@@ -215,7 +214,7 @@ impl Response {
                     extensions: draft.extensions,
                 })
             }
-            _ => Err(ResponseError { problems: draft.problems }),
+            _ => Err(refused(draft.problems)),
         }
     }
 
@@ -257,91 +256,26 @@ fn unique_pairs(
         match value {
             Ok(value) => {
                 if map.insert(key.clone().into_owned(), value.into_owned()).is_some() {
-                    problems.push(ResponseProblem::DuplicateKey {
+                    problems.push(ResponseProblem::Json(JsonProblem::DuplicateKey {
                         pointer: pointer.to_owned(),
                         key: crate::json::clip(&key),
-                    });
+                    }));
                 }
             }
-            Err(found) => problems.push(ResponseProblem::InvalidValue {
+            Err(found) => problems.push(ResponseProblem::Json(JsonProblem::InvalidValue {
                 pointer: at,
                 message: format!("expected a string, found {found}"),
-            }),
+            })),
         }
     }
     map
 }
 
-/// Serde for `assessed_on`: exactly `YYYY-MM-DD`.
-mod date_format {
-    use jiff::civil::Date;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(date)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        super::parse_date(&text).map_err(|reason| {
-            serde::de::Error::custom(format_args!("{text:?} is not a calendar date YYYY-MM-DD: {reason}"))
-        })
-    }
-
-    /// The JSON Schema of a calendar date.
-    pub(crate) struct Schema;
-
-    impl schemars::JsonSchema for Schema {
-        fn schema_name() -> std::borrow::Cow<'static, str> {
-            "Date".into()
-        }
-        fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-            schemars::json_schema!({
-                "description": "An ISO 8601 calendar date, YYYY-MM-DD.",
-                "type": "string",
-                "format": "date",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-            })
-        }
-    }
-}
-
-pub(crate) use date_format::Schema as DateSchema;
-
-/// A string map that refuses duplicate keys instead of keeping the last one.
-mod unique_map {
-    use std::collections::BTreeMap;
-    use std::fmt;
-
-    use serde::Deserializer;
-    use serde::de::{MapAccess, Visitor};
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<BTreeMap<String, String>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = BTreeMap<String, String>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of strings with unique keys")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = BTreeMap::new();
-                while let Some((key, value)) = access.next_entry::<String, String>()? {
-                    if map.contains_key(&key) {
-                        return Err(serde::de::Error::custom(format_args!("duplicate key {key:?}")));
-                    }
-                    map.insert(key, value);
-                }
-                Ok(map)
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-
-    pub(super) fn deserialize_some<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
-        deserialize(deserializer).map(Some)
+impl<'de> Deserialize<'de> for Response {
+    /// The response reader (the one [`Response::from_json`] uses, with the default limits),
+    /// from JSON: every structural problem is reported at once, in the error's message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
+        Response::from_json(raw.get()).map_err(serde::de::Error::custom)
     }
 }

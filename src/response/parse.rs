@@ -5,6 +5,7 @@
 //! from the input text when they contain no escapes, so validating a large response allocates
 //! little more than its report.
 
+use crate::problem::JsonProblem;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -16,6 +17,7 @@ use serde_json::value::RawValue;
 use super::ResponseProblem;
 use super::{Organization, ResponseLimits};
 use crate::SharedStr;
+use crate::date::parse as parse_date;
 use crate::instrument::Extensions;
 use crate::json::{clip, describe, push_index, push_token};
 
@@ -47,16 +49,17 @@ const FIELDS: [&str; 7] =
     ["instrument", "organization", "assessed_on", "answers", "notes", "focus_categories", "extensions"];
 
 /// The text of `bytes`, or the problem that stops it (too large, not UTF-8).
+#[allow(clippy::result_large_err)] // One problem per document read, moved into the error list.
 pub(crate) fn text_of<'a>(bytes: &'a [u8], limits: &ResponseLimits) -> Result<&'a str, ResponseProblem> {
     if bytes.len() > limits.max_document_bytes {
-        return Err(ResponseProblem::TooLarge {
+        return Err(ResponseProblem::Json(JsonProblem::TooLarge {
             pointer: String::new(),
             what: "the document size in bytes",
             size: bytes.len(),
             limit: limits.max_document_bytes,
-        });
+        }));
     }
-    std::str::from_utf8(bytes).map_err(|e| ResponseProblem::NotUtf8 { offset: e.valid_up_to() })
+    std::str::from_utf8(bytes).map_err(|e| ResponseProblem::Json(JsonProblem::NotUtf8 { offset: e.valid_up_to() }))
 }
 
 /// Parses `text`; never fails: JSON syntax errors become a [`ResponseProblem::Syntax`].
@@ -65,12 +68,12 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > limits.max_document_bytes {
         return Draft {
-            problems: vec![ResponseProblem::TooLarge {
+            problems: vec![ResponseProblem::Json(JsonProblem::TooLarge {
                 pointer: String::new(),
                 what: "the document size in bytes",
                 size: text.len(),
                 limit: limits.max_document_bytes,
-            }],
+            })],
             ..Draft::default()
         };
     }
@@ -78,7 +81,11 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
         // serde_json's "EOF while parsing a value at line 1 column 0" does not say the obvious.
         let line = 1 + text.matches('\n').count();
         return Draft {
-            problems: vec![ResponseProblem::Syntax { line, column: 1, message: "the input is empty".to_owned() }],
+            problems: vec![ResponseProblem::Json(JsonProblem::Syntax {
+                line,
+                column: 1,
+                message: "the input is empty".to_owned(),
+            })],
             ..Draft::default()
         };
     }
@@ -87,11 +94,11 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &ResponseLimits) -> Draft<'a> {
     match result {
         Ok(draft) => draft,
         Err(e) => Draft {
-            problems: vec![ResponseProblem::Syntax {
+            problems: vec![ResponseProblem::Json(JsonProblem::Syntax {
                 line: e.line(),
                 column: e.column(),
                 message: crate::json::serde_message(&e),
-            }],
+            })],
             ..Draft::default()
         },
     }
@@ -113,7 +120,7 @@ impl OtherKind {
                 if resource_type.is_empty() { "a FHIR resource".to_owned() } else { format!("a FHIR {resource_type}") };
             return Some((
                 found,
-                "import a QuestionnaireResponse with `fhir::import_questionnaire_response` (`equity-assess import fhir`)",
+                "import a QuestionnaireResponse with `fhir::import_response` (`equity-assess import fhir`)",
             ));
         }
         (self.instrument_keys == 2)
@@ -138,7 +145,10 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
         let mut other_kind = OtherKind::default();
         while let Some(Key(key)) = map.next_key()? {
             let Some(slot) = FIELDS.iter().position(|f| *f == key) else {
-                draft.problems.push(ResponseProblem::UnknownField { pointer: String::new(), field: clip(&key) });
+                draft.problems.push(ResponseProblem::Json(JsonProblem::UnknownField {
+                    pointer: String::new(),
+                    field: clip(&key),
+                }));
                 match &*key {
                     "resourceType" => {
                         let raw: &'de RawValue = map.next_value()?;
@@ -158,7 +168,10 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
                 continue;
             };
             if std::mem::replace(&mut seen[slot], true) {
-                draft.problems.push(ResponseProblem::DuplicateKey { pointer: String::new(), key: key.into_owned() });
+                draft.problems.push(ResponseProblem::Json(JsonProblem::DuplicateKey {
+                    pointer: String::new(),
+                    key: key.into_owned(),
+                }));
             }
             match FIELDS[slot] {
                 "answers" => {
@@ -185,9 +198,10 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
         }
         for (field, present) in FIELDS.iter().zip(seen).take(4) {
             if !present {
-                draft
-                    .problems
-                    .push(ResponseProblem::MissingField { pointer: String::new(), field: (*field).to_owned() });
+                draft.problems.push(ResponseProblem::Json(JsonProblem::MissingField {
+                    pointer: String::new(),
+                    field: (*field).to_owned(),
+                }));
             }
         }
         draft.check_sizes(self.limits);
@@ -220,17 +234,17 @@ impl<'de> Visitor<'de> for DraftVisitor<'_> {
 
 fn not_an_object(found: &str) -> Draft<'static> {
     Draft {
-        problems: vec![ResponseProblem::InvalidValue {
+        problems: vec![ResponseProblem::Json(JsonProblem::InvalidValue {
             pointer: String::new(),
             message: format!("a response document is a JSON object, found {found}"),
-        }],
+        })],
         ..Draft::default()
     }
 }
 
 impl<'a> Draft<'a> {
     fn invalid(&mut self, pointer: impl Into<String>, message: String) {
-        self.problems.push(ResponseProblem::InvalidValue { pointer: pointer.into(), message });
+        self.problems.push(ResponseProblem::Json(JsonProblem::InvalidValue { pointer: pointer.into(), message }));
     }
 
     fn pairs(
@@ -246,12 +260,12 @@ impl<'a> Draft<'a> {
                 Vec::new()
             }
             Err(Pairs::TooMany(count)) => {
-                self.problems.push(ResponseProblem::TooLarge {
+                self.problems.push(ResponseProblem::Json(JsonProblem::TooLarge {
                     pointer: pointer.to_owned(),
                     what: "the number of entries",
                     size: count,
                     limit,
-                });
+                }));
                 Vec::new()
             }
         }
@@ -264,11 +278,14 @@ impl<'a> Draft<'a> {
             return;
         }
         let pointer = push_token("", field);
+        let before = self.problems.len();
         let value = match crate::json::parse_value_checking_duplicates(raw.get()) {
             Ok((value, duplicates)) => {
                 for (at, key) in duplicates {
-                    self.problems
-                        .push(ResponseProblem::DuplicateKey { pointer: format!("{pointer}{at}"), key: clip(&key) });
+                    self.problems.push(ResponseProblem::Json(JsonProblem::DuplicateKey {
+                        pointer: format!("{pointer}{at}"),
+                        key: clip(&key),
+                    }));
                 }
                 value
             }
@@ -315,6 +332,8 @@ impl<'a> Draft<'a> {
                 // Read again from the text, so numbers keep their exact text.
                 Value::Object(_) => match serde_json::from_str::<Extensions>(raw.get()) {
                     Ok(map) => self.extensions = Some(map),
+                    // A duplicate key inside is already reported, with its own pointer.
+                    Err(_) if self.problems.len() > before => {}
                     Err(e) => self.invalid(pointer, crate::json::serde_message(&e)),
                 },
                 other => self.invalid(pointer, format!("expected an object, found {}", describe(&other))),
@@ -408,13 +427,18 @@ impl<'a> Draft<'a> {
         };
         for key in object.keys() {
             if !fields.contains(&key.as_str()) {
-                self.problems.push(ResponseProblem::UnknownField { pointer: pointer.to_owned(), field: clip(key) });
+                self.problems.push(ResponseProblem::Json(JsonProblem::UnknownField {
+                    pointer: pointer.to_owned(),
+                    field: clip(key),
+                }));
             }
         }
         for field in fields.iter().take_while(|f| **f != "name") {
             if !object.contains_key(*field) {
-                self.problems
-                    .push(ResponseProblem::MissingField { pointer: pointer.to_owned(), field: (*field).to_owned() });
+                self.problems.push(ResponseProblem::Json(JsonProblem::MissingField {
+                    pointer: pointer.to_owned(),
+                    field: (*field).to_owned(),
+                }));
             }
         }
         Some(object)
@@ -441,11 +465,11 @@ impl<'a> Draft<'a> {
         let version = self.string(object, pointer, "version").and_then(|text| match semver::Version::parse(&text) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.problems.push(ResponseProblem::InvalidVersion {
+                self.problems.push(ResponseProblem::Json(JsonProblem::InvalidVersion {
                     pointer: push_token(pointer, "version"),
                     value: clip(&text),
                     reason: e.to_string(),
-                });
+                }));
                 None
             }
         });
@@ -464,12 +488,12 @@ impl<'a> Draft<'a> {
     }
 
     fn too_many_focus(&mut self, count: usize, limits: &ResponseLimits) {
-        self.problems.push(ResponseProblem::TooLarge {
+        self.problems.push(ResponseProblem::Json(JsonProblem::TooLarge {
             pointer: "/focus_categories".to_owned(),
             what: "the number of focus categories",
             size: count,
             limit: limits.max_focus_categories,
-        });
+        }));
     }
 
     /// The checks every response gets, however it was read: the string limits, and for a
@@ -495,12 +519,12 @@ impl<'a> Draft<'a> {
             }
         }
         for (pointer, size) in long {
-            self.problems.push(ResponseProblem::TooLarge {
+            self.problems.push(ResponseProblem::Json(JsonProblem::TooLarge {
                 pointer,
                 what: "the string length in characters",
                 size,
                 limit: max,
-            });
+            }));
         }
     }
 
@@ -510,12 +534,12 @@ impl<'a> Draft<'a> {
             if let Some(list) = list
                 && list.len() > limits.max_answers
             {
-                self.problems.push(ResponseProblem::TooLarge {
+                self.problems.push(ResponseProblem::Json(JsonProblem::TooLarge {
                     pointer: pointer.to_owned(),
                     what: "the number of entries",
                     size: list.len(),
                     limit: limits.max_answers,
-                });
+                }));
                 list.clear();
             }
         }
@@ -540,19 +564,6 @@ impl<'a> Draft<'a> {
         }
         self.check_sizes(limits);
     }
-}
-
-/// Parses an ISO 8601 calendar date, exactly `YYYY-MM-DD`.
-pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
-    let b = text.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return Err("expected exactly YYYY-MM-DD".to_owned());
-    }
-    text.parse::<Date>().map_err(|e| e.to_string())
 }
 
 /// A map key, borrowed from the input when it has no escapes.

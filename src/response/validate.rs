@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::parse::{self, Draft, DraftRef};
-use super::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem};
-use crate::instrument::{Category, Extensions, Instrument, Item, ScaleOption};
-use crate::json::{clip, listing, push_index, push_token};
+use super::{Organization, RESPONSE, Response, ResponseError, ResponseLimits, ResponseProblem, refused};
+use crate::instrument::{Category, Extensions, Instrument, InstrumentRef, Item, ScaleOption};
+use crate::json::{clip, push_index, push_token};
+use crate::problem::{JsonProblem, Listing};
 use crate::registry::Registry;
 
 /// A response that fits its instrument: every answer names a known item and one of that
@@ -152,13 +153,15 @@ fn lenient(map: &BTreeMap<String, String>) -> Vec<(Cow<'_, str>, parse::Lenient<
 
 fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<ValidatedResponse<'i>, ResponseError> {
     let mut problems = draft.problems;
-    let name = || instrument.reference().to_string();
+    let name = || instrument.reference();
 
     if let Some(DraftRef { id, version: Some(version) }) = &draft.instrument
         && (id != instrument.id() || version != instrument.version())
     {
-        problems
-            .push(ResponseProblem::InstrumentMismatch { expected: name(), found: format!("{}@{version}", clip(id)) });
+        problems.push(ResponseProblem::InstrumentMismatch {
+            expected: name(),
+            found: InstrumentRef::new(clip(id), version.clone()),
+        });
     }
 
     let mut answers = vec![None; instrument.item_count()];
@@ -167,7 +170,10 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
     for (key, value) in &draft.answers {
         let Some(item) = instrument.item_index(key) else {
             if !unknown.insert(key.as_ref()) {
-                problems.push(ResponseProblem::DuplicateKey { pointer: "/answers".to_owned(), key: clip(key) });
+                problems.push(ResponseProblem::Json(JsonProblem::DuplicateKey {
+                    pointer: "/answers".to_owned(),
+                    key: clip(key),
+                }));
             } else {
                 problems.push(ResponseProblem::UnknownItem {
                     pointer: push_token("/answers", key),
@@ -178,13 +184,16 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
             continue;
         };
         if std::mem::replace(&mut seen[item], true) {
-            problems.push(ResponseProblem::DuplicateKey { pointer: "/answers".to_owned(), key: clip(key) });
+            problems.push(ResponseProblem::Json(JsonProblem::DuplicateKey {
+                pointer: "/answers".to_owned(),
+                key: clip(key),
+            }));
         }
         match value {
-            Err(found) => problems.push(ResponseProblem::InvalidValue {
+            Err(found) => problems.push(ResponseProblem::Json(JsonProblem::InvalidValue {
                 pointer: push_token("/answers", key),
                 message: format!("expected an option id string, found {found}"),
-            }),
+            })),
             Ok(option) => match instrument.option_index(item, option).and_then(|o| u8::try_from(o).ok()) {
                 Some(o) => answers[item] = Some(o),
                 None => problems.push(ResponseProblem::InvalidOption {
@@ -212,13 +221,16 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
             match value {
                 Ok(text) => {
                     if notes.insert(key.clone().into_owned(), text.into_owned()).is_some() {
-                        problems.push(ResponseProblem::DuplicateKey { pointer: "/notes".to_owned(), key: clip(&key) });
+                        problems.push(ResponseProblem::Json(JsonProblem::DuplicateKey {
+                            pointer: "/notes".to_owned(),
+                            key: clip(&key),
+                        }));
                     }
                 }
-                Err(found) => problems.push(ResponseProblem::InvalidValue {
+                Err(found) => problems.push(ResponseProblem::Json(JsonProblem::InvalidValue {
                     pointer: pointer(),
                     message: format!("expected a string, found {found}"),
-                }),
+                })),
             }
         }
         notes
@@ -226,7 +238,7 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
 
     if let Some(focus) = &draft.focus_categories {
         // Listed once for every problem: the list is capped, never copied whole per problem.
-        let mut known: Option<String> = None;
+        let mut known: Option<Listing> = None;
         let mut seen = vec![false; instrument.categories().len()];
         for (i, category) in focus.iter().enumerate() {
             let pointer = || push_index("/focus_categories", i);
@@ -235,7 +247,7 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
                     pointer: pointer(),
                     category: clip(category),
                     known: known
-                        .get_or_insert_with(|| listing(instrument.categories().iter().map(|c| c.id.as_str())))
+                        .get_or_insert_with(|| Listing::of(instrument.categories().iter().map(|c| c.id.as_str())))
                         .clone(),
                 }),
                 Some(k) => {
@@ -264,17 +276,17 @@ fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<Va
                 extensions: draft.extensions,
             })
         }
-        _ => Err(ResponseError { problems }),
+        _ => Err(refused(problems)),
     }
 }
 
-fn allowed_options(instrument: &Instrument, item: usize) -> String {
+fn allowed_options(instrument: &Instrument, item: usize) -> Listing {
     instrument
         .index()
         .items
         .get(item)
         .and_then(|e| instrument.scales().get(e.scale))
-        .map(|s| listing(s.options.iter().map(|o| o.id.as_str())))
+        .map(|s| Listing::of(s.options.iter().map(|o| o.id.as_str())))
         .unwrap_or_default()
 }
 
@@ -306,7 +318,7 @@ impl Instrument {
 
 impl Registry {
     /// [`validate_json`](Self::validate_json) on bytes: invalid UTF-8 is a
-    /// [`NotUtf8`](ResponseProblem::NotUtf8) problem; a leading byte-order mark is ignored.
+    /// `not_utf8` problem; a leading byte-order mark is ignored.
     ///
     /// # Errors
     /// [`ResponseError`] with every problem found.
@@ -325,7 +337,7 @@ impl Registry {
     ) -> Result<ValidatedResponse<'_>, ResponseError> {
         match parse::text_of(bytes, limits) {
             Ok(text) => self.validate_json_with(text, limits),
-            Err(problem) => Err(ResponseError { problems: vec![problem] }),
+            Err(problem) => Err(ResponseError::one(RESPONSE, problem)),
         }
     }
 
@@ -341,7 +353,7 @@ impl Registry {
     /// let text = r#"{"instrument": {"id": "heoa", "version": "7.0.0"},
     ///   "organization": {"id": "o"}, "assessed_on": "2023-01-01", "answers": {}}"#;
     /// let err = Registry::builtin().validate_json(text).unwrap_err();
-    /// assert_eq!(err.problems()[0].code(), "unknown_version");
+    /// assert_eq!(err.codes(), ["unknown_version"]);
     /// assert!(err.to_string().contains("available: 1.0.0"));
     /// ```
     pub fn validate_json(&self, text: &str) -> Result<ValidatedResponse<'_>, ResponseError> {
@@ -359,10 +371,10 @@ impl Registry {
     ) -> Result<ValidatedResponse<'_>, ResponseError> {
         let mut draft = parse::parse(text, limits);
         let Some(DraftRef { id, version }) = &draft.instrument else {
-            return Err(ResponseError { problems: draft.problems });
+            return Err(refused(draft.problems));
         };
         let Some(version) = version else {
-            return Err(ResponseError { problems: draft.problems });
+            return Err(refused(draft.problems));
         };
         if let Some(instrument) = self.get(id, version) {
             return validate_draft(draft, instrument);
@@ -371,16 +383,14 @@ impl Registry {
             ResponseProblem::UnknownVersion {
                 id: clip(id),
                 version: clip(&version.to_string()),
-                available: listing(
-                    self.versions(id).map(ToString::to_string).collect::<Vec<_>>().iter().map(String::as_str),
-                ),
+                available: Listing::of(self.versions(id).map(ToString::to_string)),
             }
         } else {
             let mut known: Vec<&str> = self.iter().map(Instrument::id).collect();
             known.dedup();
-            ResponseProblem::UnknownInstrument { id: clip(id), known: listing(known) }
+            ResponseProblem::UnknownInstrument { id: clip(id), known: Listing::of(known) }
         };
         draft.problems.push(problem);
-        Err(ResponseError { problems: draft.problems })
+        Err(refused(draft.problems))
     }
 }

@@ -87,6 +87,7 @@ pub fn adjust_p_values(p_values: &[Option<f64>], method: PAdjustMethod) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::Problem as _;
 
     #[test]
     fn doc_example_and_edges() {

@@ -1,25 +1,5 @@
 //! Distribution functions: normal, binomial with `p = 1/2`, chi-square with one degree of
-//! freedom, and the null distribution of signed-rank sums.
-//!
-//! Accuracy (checked in the unit tests against exact rational arithmetic and against scipy):
-//!
-//! * [`normal_cdf`] / [`normal_sf`] follow Cephes `ndtr` (the algorithm behind
-//!   `scipy.special.ndtr`) on top of the pure-Rust `erf`/`erfc` of the [`libm`] crate (a port of
-//!   the FreeBSD/musl implementations, under 1 ulp). Relative error is below `1e-15` for
-//!   `|x| < 5` and grows to about `4e-14` at `x = −37` because the argument `x/√2` is rounded,
-//!   exactly as in Cephes.
-//! * [`binomial_half_pmf`] uses Loader's saddle-point formula (the algorithm of R's `dbinom`);
-//!   [`binomial_half_cdf`] and [`binomial_half_sf`] sum the short tail outward from the observed
-//!   count with compensated summation. For `n ≤ 126` all three are computed with exact integer
-//!   arithmetic and are correctly rounded. Beyond, the relative error is below `5e-13` (tested
-//!   against exact big-integer sums up to `n = 3001` and against scipy up to `n = 10^6`); it is
-//!   largest far in the tails, where Loader's deviance terms are large.
-//! * [`chi2_sf_df1`] is `erfc(√(x/2))`, exact in theory and within a few ulp in practice.
-//! * The signed-rank null distributions are computed by a subset-sum dynamic program over
-//!   `f64` probabilities, halving at every step. Every probability is a dyadic rational
-//!   `count / 2^m`, so the program is exact (no rounding at all) while `m ≤ 53`; for larger `m`
-//!   each step adds at most one rounding, so the relative error stays below `(m + 1)·2⁻⁵³`
-//!   (about `1.1e-13` at the cap `m = 1000`).
+//! freedom, and the null distribution of signed-rank sums (accuracy: see the `stats` docs).
 
 use std::f64::consts::FRAC_1_SQRT_2;
 
@@ -32,7 +12,7 @@ const LN_2PI: f64 = 1.837_877_066_409_345_3;
 /// tails. NaN gives NaN.
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::normal_cdf;
+/// use health_equity_assessment::stats::normal_cdf;
 /// assert_eq!(normal_cdf(0.0), 0.5);
 /// assert!((normal_cdf(-1.959963984540054) - 0.025).abs() < 1e-16);
 /// ```
@@ -55,7 +35,7 @@ pub fn normal_cdf(a: f64) -> f64 {
 /// it keeps full relative accuracy in the upper tail.
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::normal_sf;
+/// use health_equity_assessment::stats::normal_sf;
 /// assert!((normal_sf(1.959963984540054) - 0.025).abs() < 1e-16);
 /// assert!(normal_sf(10.0) > 0.0);
 /// ```
@@ -71,7 +51,7 @@ pub fn normal_sf(x: f64) -> f64 {
 /// CDF: relative error below `1e-15` for `p` in `[1e-300, 1 − 1e-16]`.
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::normal_quantile;
+/// use health_equity_assessment::stats::normal_quantile;
 /// assert!((normal_quantile(0.975) - 1.959963984540054).abs() < 1e-15);
 /// assert_eq!(normal_quantile(0.5), 0.0);
 /// ```
@@ -182,7 +162,7 @@ fn bd0(x: f64, np: f64) -> f64 {
 /// `P(X = k)` for `X ~ Binomial(n, ½)`.
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::binomial_half_pmf;
+/// use health_equity_assessment::stats::binomial_half_pmf;
 /// assert_eq!(binomial_half_pmf(0, 3), 0.125);
 /// assert!((binomial_half_pmf(1, 3) - 0.375).abs() < 1e-16);
 /// assert_eq!(binomial_half_pmf(4, 3), 0.0);
@@ -266,7 +246,7 @@ fn lower_tail_short(k: u64, n: u64) -> f64 {
 /// `P(X ≤ k)` for `X ~ Binomial(n, ½)` (scipy `binom.cdf(k, n, 0.5)`).
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::binomial_half_cdf;
+/// use health_equity_assessment::stats::binomial_half_cdf;
 /// assert_eq!(binomial_half_cdf(0, 0), 1.0);
 /// assert!((binomial_half_cdf(1, 4) - 5.0 / 16.0).abs() < 1e-16);
 /// ```
@@ -290,7 +270,7 @@ pub fn binomial_half_cdf(k: u64, n: u64) -> f64 {
 /// `P(X > k)` for `X ~ Binomial(n, ½)` (scipy `binom.sf(k, n, 0.5)`).
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::binomial_half_sf;
+/// use health_equity_assessment::stats::binomial_half_sf;
 /// assert!((binomial_half_sf(2, 4) - 5.0 / 16.0).abs() < 1e-16);
 /// assert_eq!(binomial_half_sf(4, 4), 0.0);
 /// ```
@@ -307,7 +287,7 @@ pub fn binomial_half_sf(k: u64, n: u64) -> f64 {
 /// (scipy `chi2.sf(x, 1)`); 1 for `x ≤ 0`, NaN for NaN.
 ///
 /// ```
-/// use health_equity_assessment::stats::dist::chi2_sf_df1;
+/// use health_equity_assessment::stats::chi2_sf_df1;
 /// assert!((chi2_sf_df1(3.841458820694124) - 0.05).abs() < 1e-15);
 /// ```
 #[must_use]

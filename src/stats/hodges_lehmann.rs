@@ -1,54 +1,10 @@
 //! The Hodges–Lehmann estimate of the median change and its distribution-free confidence
 //! interval.
-//!
-//! # Estimate
-//!
-//! The median of the `M = n(n+1)/2` Walsh averages `(dᵢ + dⱼ)/2`, `i ≤ j` (the one-sample
-//! Hodges–Lehmann estimator, R's "(pseudo)median"), computed exactly.
-//!
-//! # Interval
-//!
-//! The order-statistic interval of Hollander & Wolfe (*Nonparametric Statistical Methods*, §3.2,
-//! Tukey's method): `[W₍ₖ₎, W₍ₘ₊₁₋ₖ₎]` of the sorted Walsh averages, where `k` is a critical value
-//! of the signed-rank null distribution. This is the interval R's
-//! `wilcox.test(d, conf.int = TRUE)` reports; the index `k` comes from
-//!
-//! * [`CiMethodUsed::Exact`]: R's exact rule, `k = max(1, qsignrank(α/2, n))` (the smallest `q`
-//!   with `P(V ≤ q) ≥ α/2`, with R's fuzz of `10·ε`), from the untied null distribution. The
-//!   achieved coverage `1 − 2·P(V ≤ k − 1)` is reported. Without ties this is exact; with tied
-//!   values it is conservative (the closed interval covers at least as often).
-//! * [`CiMethodUsed::Asymptotic`]: the normal approximation R's root-finding converges to:
-//!   `k = ⌊n(n+1)/4 − c − z·σ⌋ + 1` with `z = Φ⁻¹(1 − α/2)`, `c = ½` with the continuity
-//!   correction (R's default) and `σ² = n(n+1)(2n+1)/24 − Σ(t³ − t)/48` over groups of tied
-//!   **values** (R's `SIGMA.CI`). R finds the same Walsh average by `uniroot` on a step function,
-//!   so its endpoints agree only up to `tol.root` (default `1e-4`).
-//!
-//! [`CiMethod::Auto`] (default) is R's choice: exact when `n < 50` and there are no ties among
-//! `|d|` and no zeros among the differences used, asymptotic otherwise. One-sided intervals use
-//! `α` instead of `α/2` and leave the other end unbounded (`None`).
-//!
-//! # Zeros, and where R differs
-//!
-//! [`ZeroHandling::Keep`] (default) uses every difference, zeros included: a zero change is data,
-//! and this is the textbook estimator. R's `wilcox.test` drops zero differences before computing
-//! the estimate and the interval (they are "ties with μ"); [`ZeroHandling::Drop`] reproduces that.
-//! With zeros, ties or `n ≥ 50`, R's reported estimate is not the Walsh median but a root of the
-//! asymptotic statistic found by `uniroot` (within `tol.root`; for even `M` anywhere between the
-//! two middle Walsh averages), while this function always returns the exact Walsh median.
-//!
-//! # Complexity
-//!
-//! Selection in the implicit sorted matrix `X + X` (Monahan 1984, Johnson & Mizoguchi 1978):
-//! per-row bounds on the still-possible columns, pivots taken from a random sample of the
-//! remaining entries just below and above the target's expected position (Floyd & Rivest 1975),
-//! and the number of Walsh sums at most a pivot counted by a two-pointer sweep. `O(n log n)`
-//! expected time and `O(n)` memory, exact comparisons throughout (integers over a common
-//! denominator when the sample allows, otherwise [`Exact`] values). The sample comes from a
-//! fixed-seed generator; the result does not depend on it, only the running time does.
 
 use num_bigint::BigInt;
 
 use crate::Exact;
+use crate::rng::SplitMix64;
 use crate::stats::dist::{SubsetSumCdf, normal_quantile};
 use crate::stats::keys::{Keys, scaled_to_exact};
 use crate::stats::{Alternative, StatsError, check_len, to_u64, u64_to_f64, u128_to_f64};
@@ -208,8 +164,51 @@ pub struct HodgesLehmannResult {
 
 /// The Hodges–Lehmann estimate of the median change with a confidence interval.
 ///
-/// See the [module documentation](self) for the method and how it relates to R. `O(n log n)`:
-/// about 20 ms for 100,000 percentage-point differences (measured, release build). Samples whose
+/// # Estimate
+///
+/// The median of the `M = n(n+1)/2` Walsh averages `(dᵢ + dⱼ)/2`, `i ≤ j` (the one-sample
+/// Hodges–Lehmann estimator, R's "(pseudo)median"), computed exactly.
+///
+/// # Interval
+///
+/// The order-statistic interval of Hollander & Wolfe (*Nonparametric Statistical Methods*, §3.2,
+/// Tukey's method): `[W₍ₖ₎, W₍ₘ₊₁₋ₖ₎]` of the sorted Walsh averages, where `k` is a critical value
+/// of the signed-rank null distribution. This is the interval R's
+/// `wilcox.test(d, conf.int = TRUE)` reports; the index `k` comes from
+///
+/// * [`CiMethodUsed::Exact`]: R's exact rule, `k = max(1, qsignrank(α/2, n))` (the smallest `q`
+///   with `P(V ≤ q) ≥ α/2`, with R's fuzz of `10·ε`), from the untied null distribution. The
+///   achieved coverage `1 − 2·P(V ≤ k − 1)` is reported. Without ties this is exact; with tied
+///   values it is conservative (the closed interval covers at least as often).
+/// * [`CiMethodUsed::Asymptotic`]: the normal approximation R's root-finding converges to:
+///   `k = ⌊n(n+1)/4 − c − z·σ⌋ + 1` with `z = Φ⁻¹(1 − α/2)`, `c = ½` with the continuity
+///   correction (R's default) and `σ² = n(n+1)(2n+1)/24 − Σ(t³ − t)/48` over groups of tied
+///   **values** (R's `SIGMA.CI`). R finds the same Walsh average by `uniroot` on a step function,
+///   so its endpoints agree only up to `tol.root` (default `1e-4`).
+///
+/// [`CiMethod::Auto`] (default) is R's choice: exact when `n < 50` and there are no ties among
+/// `|d|` and no zeros among the differences used, asymptotic otherwise. One-sided intervals use
+/// `α` instead of `α/2` and leave the other end unbounded (`None`).
+///
+/// # Zeros, and where R differs
+///
+/// [`ZeroHandling::Keep`] (default) uses every difference, zeros included: a zero change is data,
+/// and this is the textbook estimator. R's `wilcox.test` drops zero differences before computing
+/// the estimate and the interval (they are "ties with μ"); [`ZeroHandling::Drop`] reproduces that.
+/// With zeros, ties or `n ≥ 50`, R's reported estimate is not the Walsh median but a root of the
+/// asymptotic statistic found by `uniroot` (within `tol.root`; for even `M` anywhere between the
+/// two middle Walsh averages), while this function always returns the exact Walsh median.
+///
+/// # Complexity
+///
+/// Selection in the implicit sorted matrix `X + X` (Monahan 1984, Johnson & Mizoguchi 1978):
+/// per-row bounds on the still-possible columns, pivots taken from a random sample of the
+/// remaining entries just below and above the target's expected position (Floyd & Rivest 1975),
+/// and the number of Walsh sums at most a pivot counted by a two-pointer sweep. `O(n log n)`
+/// expected time and `O(n)` memory, exact comparisons throughout (integers over a common
+/// denominator when the sample allows, otherwise [`Exact`] values). The sample comes from a
+/// fixed-seed generator; the result does not depend on it, only the running time does. In
+/// practice: about 20 ms for 100,000 percentage-point differences (measured, release build). Samples whose
 /// values have no common denominator below `2^127` (thousands of unrelated denominators) are
 /// compared as rationals and take about 2.5 s at that size.
 ///
@@ -427,25 +426,6 @@ impl WalshKey for Fraction {
     }
 }
 
-/// SplitMix64: a tiny, fixed-seed generator for pivots (determinism does not depend on it).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..bound` (Lemire's multiply-shift; negligible bias).
-    fn below(&mut self, bound: u64) -> u64 {
-        let wide = u128::from(self.next()) * u128::from(bound);
-        u64::try_from(wide >> 64).unwrap_or(0)
-    }
-}
-
 /// For each row `i` of the upper-triangular matrix `x[i] + x[j]` (`j ≥ i`, `x` sorted), the first
 /// column whose sum is beyond `t` (`> t`, or `≥ t` when `strict`), written to `pos`, and the total
 /// count of sums `≤ t` (`< t` when `strict`). Two pointers, `O(n)`.
@@ -537,7 +517,7 @@ fn select<K: WalshKey>(x: &[K], k: u64) -> Option<K::Sum> {
     let mut lo: Vec<usize> = (0..n).collect();
     let mut hi: Vec<usize> = vec![n; n];
     let mut pos = vec![0_usize; n];
-    let mut rng = SplitMix64(0x005E_ED0F_4A11_0C0D ^ to_u64(n));
+    let mut rng = SplitMix64::new(0x005E_ED0F_4A11_0C0D ^ to_u64(n));
     let small = to_u64(n.max(2048)).saturating_mul(2);
     loop {
         let mut active = 0_u64;
@@ -752,6 +732,7 @@ fn asymptotic_critical(walsh: &Walsh, m: u64, alpha_side: f64, correction: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::Problem as _;
 
     fn ints(v: &[i64]) -> Vec<Exact> {
         v.iter().map(|&i| Exact::from(i)).collect()

@@ -1,6 +1,7 @@
 //! McNemar's test for a binary item (met / not met) at baseline and follow-up.
 
 use crate::stats::dist::{binomial_half_cdf, chi2_sf_df1};
+use crate::stats::named_options;
 use crate::stats::{PValueUnavailable, u64_to_f64};
 
 /// A paired 2×2 table of a binary item, one count per combination of baseline and follow-up.
@@ -69,6 +70,8 @@ pub enum McNemarMethod {
     /// Chi-square with one degree of freedom (statsmodels `exact=False`).
     ChiSquare,
 }
+
+named_options!(McNemarMethod { Exact => "exact", ChiSquare => "chi_square" });
 
 /// Options of [`mcnemar`]; the default is statsmodels' (`exact=True`, `correction=True`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]

@@ -1,92 +1,11 @@
 //! The Wilcoxon signed-rank test, reproducing `scipy.stats.wilcoxon`.
-//!
-//! # What the default reproduces
-//!
-//! [`WilcoxonOptions::default()`] is scipy's default (`zero_method = "wilcox"`,
-//! `alternative = "two-sided"`, `method = "auto"`, `correction = False`), and [`Method::Auto`]
-//! makes the same choice as scipy ≥ 1.15 (read from `scipy/stats/_wilcoxon.py`, scipy 1.18.1),
-//! where `n` is the number of differences **including zeros**:
-//!
-//! 1. `n > 50`: normal approximation ([`MethodUsed::Asymptotic`]);
-//! 2. otherwise, no ties among `|d|` and no zeros: the exact null distribution of `R+`
-//!    ([`MethodUsed::Exact`]);
-//! 3. otherwise (ties or zeros), `n ≤ 13`: scipy's exhaustive permutation test over all `2^n`
-//!    sign flips ([`MethodUsed::Permutation`]). It counts sign patterns whose `R+` is at most
-//!    (or at least) the observed one, which is exactly the conditional distribution computed here
-//!    by the subset-sum program: p-values agree bit for bit. (scipy also compares with a relative
-//!    tolerance of `100·ε`; rank sums are multiples of ½ and exact in `f64`, so that tolerance
-//!    never changes a count.)
-//! 4. otherwise: normal approximation.
-//!
-//! The normal approximation replicates scipy's floating-point operations in order:
-//! `mn = n(n+1)/4`, `se² = (n(n+1)(2n+1) − Σ(t³ − t)/2)/24` with the tie sizes `t`, Pratt's
-//! adjustment subtracting the zeros' share from both, the optional continuity correction of ½
-//! towards the mean, and `p = 2·Φ(−|z|)` (two-sided), `Φ(−z)` (greater) or `Φ(z)` (less).
-//! The reported `z` is scipy's `zstatistic`: `−|z|` for the two-sided test, after any correction.
-//!
-//! # Zeros
-//!
-//! * [`ZeroMethod::Wilcox`] (default): zeros are dropped before ranking (scipy and R).
-//! * [`ZeroMethod::Pratt`]: zeros are ranked, then their ranks dropped; the normal approximation
-//!   subtracts the zeros' share from mean and variance (Cureton 1967), and the zeros' tie group is
-//!   left out of the tie correction.
-//! * [`ZeroMethod::Zsplit`]: zeros are ranked and half their rank sum goes to each of `R+` and `R−`.
-//!
-//! Under every zero method scipy's `auto` counts zeros both in `n` (for the thresholds 13 and
-//! 50) and as a reason to leave the exact method.
-//!
-//! # Degenerate inputs (scipy 1.18.1 behaviour and what is returned here)
-//!
-//! | Input | scipy | Here |
-//! | --- | --- | --- |
-//! | no differences | statistic and p NaN | `statistic: None`, `p_value: None`, [`PValueUnavailable::Empty`] (`method` is what `auto` would pick, `exact`) |
-//! | one difference, zero, `auto` | `ValueError` from `permutation_test` | statistic 0, `p_value: None`, [`PValueUnavailable::SingleZeroDifference`] |
-//! | all zero, 2 ≤ n ≤ 13, `auto` | p = 1 (permutation test) | p = 1 |
-//! | all zero, normal approximation (`wilcox`, `pratt`) | p NaN (0/0) | `p_value: None`, [`PValueUnavailable::ZeroVariance`] |
-//! | all zero, `zsplit`, normal approximation | z = 0, p = 1 | p = 1 |
-//!
-//! # Other methods
-//!
-//! * [`Method::ExactConditional`]: the exact permutation (conditional) distribution of `R+` given
-//!   the observed midranks and zeros, for any `n ≤` [`EXACT_MAX_N`], by a subset-sum dynamic
-//!   program over doubled midranks. This is what scipy's `auto` uses for `n ≤ 13` with ties or
-//!   zeros, extended to larger `n`; it is the exact test with ties (Hollander & Wolfe, §3.1
-//!   comments; the `exactRankTests`/`coin` packages in R) and differs from scipy's `auto` for
-//!   `14 ≤ n ≤ 50` with ties or zeros, where scipy uses the normal approximation. Beyond
-//!   [`EXACT_MAX_N`] it returns [`StatsError::ExactLimitExceeded`] rather than silently
-//!   falling back.
-//! * [`Method::ScipyExact`]: scipy's `method="exact"`: the null distribution of `R+` for `n_used`
-//!   untied ranks, with a non-integral statistic (ties) rounded conservatively (down for the upper
-//!   tail, up for the lower tail). With ties or zeros this is **not** an exact test; it exists to
-//!   reproduce scipy.
-//! * [`Method::Asymptotic`]: scipy's `method="asymptotic"`.
-//!
-//! # R's `wilcox.test`
-//!
-//! R drops zeros (like [`ZeroMethod::Wilcox`]) and reports `V =` [`WilcoxonResult::r_v`], the
-//! sum of ranks of the positive differences among the nonzero ones. Its defaults differ from
-//! scipy's: `correct = TRUE` (continuity correction), and the exact distribution only when
-//! `n < 50` after dropping zeros **and** there are no ties and no zeros; otherwise the normal
-//! approximation. So (checked against R 4.2.2 in the golden tests):
-//!
-//! * no ties, no zeros, `n < 50`: R's p-value equals this default's (both exact);
-//! * `n = 50` without ties or zeros: scipy (and this default) are still exact, R is asymptotic;
-//! * ties or zeros with `n ≤ 13`: scipy (and this default) use the exact conditional
-//!   distribution, R the normal approximation;
-//! * otherwise R's p-value is [`Method::Asymptotic`] with [`ZeroMethod::Wilcox`] and
-//!   `correction = true`; scipy's default differs from it only by the continuity correction;
-//! * all differences zero: R gives NaN, or p = 1 for a one-sided test with the correction
-//!   (`(0 − ½)/0 = −∞`); here `None`.
-//!
-//! Newer R versions can compute exact p-values in the presence of ties; those correspond to
-//! [`Method::ExactConditional`] with [`ZeroMethod::Wilcox`] (the conditional distribution of the
-//! midranks), not to scipy's `method="exact"`.
 
 use std::cmp::Ordering;
 
 use crate::Exact;
 use crate::stats::dist::{normal_cdf, normal_sf, subset_sum_cdf, subset_sum_sf_inclusive};
 use crate::stats::keys::Keys;
+use crate::stats::named_options;
 use crate::stats::rank::doubled_midranks;
 use crate::stats::{Alternative, PValueUnavailable, StatsError, check_len, to_u64, u64_to_f64, u128_to_f64};
 
@@ -121,7 +40,7 @@ pub enum ZeroMethod {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Method {
-    /// scipy's `method="auto"` (see the [module documentation](self)).
+    /// scipy's `method="auto"` (see [`wilcoxon`](fn@wilcoxon)).
     #[default]
     Auto,
     /// The exact conditional (permutation) distribution given the observed midranks and zeros,
@@ -133,6 +52,9 @@ pub enum Method {
     /// (not exact with ties or zeros), for `n_used ≤` [`EXACT_MAX_N`].
     ScipyExact,
 }
+
+named_options!(ZeroMethod { Wilcox => "wilcox", Pratt => "pratt", Zsplit => "zsplit" });
+named_options!(Method { Auto => "auto", ExactConditional => "exact_conditional" | "exact", Asymptotic => "asymptotic", ScipyExact => "scipy_exact" });
 
 /// The method that actually produced the p-value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -362,8 +284,89 @@ impl SignedRanks {
 /// With default options this reproduces `scipy.stats.wilcoxon(d)` (scipy ≥ 1.15): same
 /// statistic, same method choice, same p-value (bit for bit for the exact and permutation
 /// methods; within `1e-15` relative for the normal approximation, whose only difference is the
-/// `erfc` implementation). See the [module documentation](self) for the method choice, the
-/// degenerate cases and how R's `wilcox.test` differs.
+/// `erfc` implementation).
+///
+/// # What the default reproduces
+///
+/// [`WilcoxonOptions::default()`] is scipy's default (`zero_method = "wilcox"`,
+/// `alternative = "two-sided"`, `method = "auto"`, `correction = False`), and [`Method::Auto`]
+/// makes the same choice as scipy ≥ 1.15 (read from `scipy/stats/_wilcoxon.py`, scipy 1.18.1),
+/// where `n` is the number of differences **including zeros**:
+///
+/// 1. `n > 50`: normal approximation ([`MethodUsed::Asymptotic`]);
+/// 2. otherwise, no ties among `|d|` and no zeros: the exact null distribution of `R+`
+///    ([`MethodUsed::Exact`]);
+/// 3. otherwise (ties or zeros), `n ≤ 13`: scipy's exhaustive permutation test over all `2^n`
+///    sign flips ([`MethodUsed::Permutation`]). It counts sign patterns whose `R+` is at most
+///    (or at least) the observed one, which is exactly the conditional distribution computed here
+///    by the subset-sum program: p-values agree bit for bit. (scipy also compares with a relative
+///    tolerance of `100·ε`; rank sums are multiples of ½ and exact in `f64`, so that tolerance
+///    never changes a count.)
+/// 4. otherwise: normal approximation.
+///
+/// The normal approximation replicates scipy's floating-point operations in order:
+/// `mn = n(n+1)/4`, `se² = (n(n+1)(2n+1) − Σ(t³ − t)/2)/24` with the tie sizes `t`, Pratt's
+/// adjustment subtracting the zeros' share from both, the optional continuity correction of ½
+/// towards the mean, and `p = 2·Φ(−|z|)` (two-sided), `Φ(−z)` (greater) or `Φ(z)` (less).
+/// The reported `z` is scipy's `zstatistic`: `−|z|` for the two-sided test, after any correction.
+///
+/// # Zeros
+///
+/// * [`ZeroMethod::Wilcox`] (default): zeros are dropped before ranking (scipy and R).
+/// * [`ZeroMethod::Pratt`]: zeros are ranked, then their ranks dropped; the normal approximation
+///   subtracts the zeros' share from mean and variance (Cureton 1967), and the zeros' tie group is
+///   left out of the tie correction.
+/// * [`ZeroMethod::Zsplit`]: zeros are ranked and half their rank sum goes to each of `R+` and `R−`.
+///
+/// Under every zero method scipy's `auto` counts zeros both in `n` (for the thresholds 13 and
+/// 50) and as a reason to leave the exact method.
+///
+/// # Degenerate inputs (scipy 1.18.1 behaviour and what is returned here)
+///
+/// | Input | scipy | Here |
+/// | --- | --- | --- |
+/// | no differences | statistic and p NaN | `statistic: None`, `p_value: None`, [`PValueUnavailable::Empty`] (`method` is what `auto` would pick, `exact`) |
+/// | one difference, zero, `auto` | `ValueError` from `permutation_test` | statistic 0, `p_value: None`, [`PValueUnavailable::SingleZeroDifference`] |
+/// | all zero, 2 ≤ n ≤ 13, `auto` | p = 1 (permutation test) | p = 1 |
+/// | all zero, normal approximation (`wilcox`, `pratt`) | p NaN (0/0) | `p_value: None`, [`PValueUnavailable::ZeroVariance`] |
+/// | all zero, `zsplit`, normal approximation | z = 0, p = 1 | p = 1 |
+///
+/// # Other methods
+///
+/// * [`Method::ExactConditional`]: the exact permutation (conditional) distribution of `R+` given
+///   the observed midranks and zeros, for any `n ≤` [`EXACT_MAX_N`], by a subset-sum dynamic
+///   program over doubled midranks. This is what scipy's `auto` uses for `n ≤ 13` with ties or
+///   zeros, extended to larger `n`; it is the exact test with ties (Hollander & Wolfe, §3.1
+///   comments; the `exactRankTests`/`coin` packages in R) and differs from scipy's `auto` for
+///   `14 ≤ n ≤ 50` with ties or zeros, where scipy uses the normal approximation. Beyond
+///   [`EXACT_MAX_N`] it returns [`StatsError::ExactLimitExceeded`] rather than silently
+///   falling back.
+/// * [`Method::ScipyExact`]: scipy's `method="exact"`: the null distribution of `R+` for `n_used`
+///   untied ranks, with a non-integral statistic (ties) rounded conservatively (down for the upper
+///   tail, up for the lower tail). With ties or zeros this is **not** an exact test; it exists to
+///   reproduce scipy.
+/// * [`Method::Asymptotic`]: scipy's `method="asymptotic"`.
+///
+/// # R's `wilcox.test`
+///
+/// R drops zeros (like [`ZeroMethod::Wilcox`]) and reports `V =` [`WilcoxonResult::r_v`], the
+/// sum of ranks of the positive differences among the nonzero ones. Its defaults differ from
+/// scipy's: `correct = TRUE` (continuity correction), and the exact distribution only when
+/// `n < 50` after dropping zeros **and** there are no ties and no zeros; otherwise the normal
+/// approximation. So (checked against R 4.2.2 in the golden tests):
+///
+/// * no ties, no zeros, `n < 50`: R's p-value equals this default's (both exact);
+/// * `n = 50` without ties or zeros: scipy (and this default) are still exact, R is asymptotic;
+/// * ties or zeros with `n ≤ 13`: scipy (and this default) use the exact conditional
+///   distribution, R the normal approximation;
+/// * otherwise R's p-value is [`Method::Asymptotic`] with [`ZeroMethod::Wilcox`] and
+///   `correction = true`; scipy's default differs from it only by the continuity correction;
+/// * all differences zero: R gives NaN, or p = 1 for a one-sided test with the correction
+///   (`(0 − ½)/0 = −∞`); here `None`.
+///
+/// Newer R versions can compute exact p-values in the presence of ties; those correspond to
+/// [`Method::ExactConditional`] with [`ZeroMethod::Wilcox`] (the conditional distribution of the
+/// midranks), not to scipy's `method="exact"`.
 ///
 /// # Errors
 ///

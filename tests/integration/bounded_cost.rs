@@ -2,9 +2,9 @@
 //! unbounded list, checking an instrument full of problems is linear, a crosswalk pre-fill has
 //! a named ceiling, and exact arithmetic stays linear on unusual point values.
 
-use health_equity_assessment::cohort::{Cohort, CohortOptions};
-use health_equity_assessment::crosswalk::Crosswalk;
-use health_equity_assessment::{Exact, Instrument, Registry};
+use health_equity_assessment::Crosswalk;
+use health_equity_assessment::{Cohort, CohortOptions};
+use health_equity_assessment::{Exact, Instrument, Problem, Registry};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -121,7 +121,7 @@ fn a_crosswalk_pre_fill_has_a_named_ceiling() {
     let report = from.validate_json(&common::response("wide-from", "1.0.0", json!({}))).unwrap().score();
     // 1,000 target items × 2,000 source items: two million evidence entries.
     let err = crosswalk.apply(&report, &to).unwrap_err();
-    assert_eq!(err.code(), "too_large", "{err}");
+    assert_eq!(err.codes(), ["too_large"], "{err}");
     // Under the ceiling the rationale is written once, not once per evidence entry.
     let small_to = instrument_with_one_category("wide-to", 100);
     let prefill = crosswalk.apply(&report, &small_to).unwrap();
@@ -140,9 +140,9 @@ fn crosswalk_files_have_the_instrument_limits() {
         .to_string(),
     )
     .unwrap_err();
-    assert_eq!(err.code(), "too_large", "{err}");
+    assert_eq!(err.codes(), ["too_many"], "{err}");
     let err = Crosswalk::from_json(r#"{"format_version": 1, "format_version": 1}"#).unwrap_err();
-    assert_eq!(err.code(), "duplicate_key");
+    assert_eq!(err.codes(), ["duplicate_key", "missing_field", "missing_field", "missing_field"], "{err}");
 }
 
 /// An instrument whose items have unrelated prime top points and a not-applicable option, so

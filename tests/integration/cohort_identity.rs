@@ -1,7 +1,7 @@
 //! Cohorts: the same evidence is never counted twice, a tie on a pair's date is reported and
 //! left out, and the report is the same for every order of the inputs.
 
-use health_equity_assessment::cohort::{Cohort, CohortOptions, DuplicateReason, Phase};
+use health_equity_assessment::{Cohort, CohortOptions, DuplicateReason, Phase};
 use health_equity_assessment::{Registry, ScoreReport};
 use proptest::prelude::*;
 

@@ -1,8 +1,8 @@
 //! Item maps: a renamed category is compared with its new self, never with a new category
 //! that reuses its old id; conflicting or repeated renames are refused when the map loads.
 
-use health_equity_assessment::progress::{CompareOptions, ItemMap, LevelMovement, compare};
-use health_equity_assessment::{Instrument, Registry};
+use health_equity_assessment::{CompareOptions, ItemMap, LevelMovement, compare};
+use health_equity_assessment::{Instrument, Problem, Registry};
 use serde_json::{Value, json};
 
 use crate::common;
@@ -29,7 +29,7 @@ fn version_two() -> Instrument {
     Instrument::from_json(&doc.to_string()).unwrap()
 }
 
-fn map(categories: Value) -> Result<ItemMap, health_equity_assessment::progress::ItemMapError> {
+fn map(categories: Value) -> Result<ItemMap, health_equity_assessment::ItemMapError> {
     ItemMap::from_json(
         &json!({
             "format_version": 1,

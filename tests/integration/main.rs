@@ -1,11 +1,28 @@
-//! Integration tests of the library, one module per class of guarantee (see the README's
-//! "Guarantees").
+//! Integration tests of the library, in one test binary with one module per subject, as jiff
+//! does: the classes of guarantee in the README's "Guarantees" (bounded cost, cohort identity,
+//! item-map renames, round trips, small answers) and the behaviour of each part.
 
-#[path = "../common/mod.rs"]
 mod common;
 
 mod bounded_cost;
+mod builtin_instruments;
+mod cohort;
 mod cohort_identity;
+mod crosswalk;
+mod fhir;
+mod fhir_hostile;
+mod fuzz_regressions;
+mod hostile;
+mod instrument_loading;
 mod item_map_renames;
+mod progress;
+mod properties;
+mod reader_agreement;
+mod redcap;
+mod report_snapshots;
+mod response_validation;
 mod round_trips;
+mod rule_kinds;
+mod schemas;
+mod scoring;
 mod small_answers;

@@ -2,8 +2,8 @@
 //! and a scale whose top option scores nothing is refused instead of reading as "all not
 //! applicable".
 
-use health_equity_assessment::Instrument;
-use health_equity_assessment::progress::{FollowUpWindow, Program};
+use health_equity_assessment::{FollowUpWindow, Program};
+use health_equity_assessment::{Instrument, Problem};
 use serde_json::json;
 
 use crate::common;

@@ -1,6 +1,6 @@
 //! The baseline-versus-follow-up bar chart, drawn as SVG with plotters.
 
-use health_equity_assessment::progress::ProgressReport;
+use health_equity_assessment::ProgressReport;
 use plotters::prelude::*;
 
 const BASELINE: RGBColor = RGBColor(158, 174, 196);

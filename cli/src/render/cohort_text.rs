@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::cohort::{CategorySummary, CohortReport, DuplicateReason};
+use health_equity_assessment::{CategorySummary, CohortReport, DuplicateReason};
 
-use super::{pad, pad_left, t};
+use super::{column_width, pad, pad_left, t};
 
 fn p(value: Option<f64>) -> String {
     match value {
@@ -104,7 +104,7 @@ pub fn render(report: &CohortReport) -> String {
             group.versions.join(", "),
             counted(group.pairs_included, "pair")
         );
-        let width = group.categories.iter().map(|c| t(&c.title).chars().count()).max().unwrap_or(8).max(8);
+        let width = column_width(group.categories.iter().map(|c| t(&c.title).chars().count()), 8);
         let _ = writeln!(
             out,
             "{}  {:>6}  {:>8}  {:>9}  {:>8}  {:>8}  {:>8}  {:>7}",

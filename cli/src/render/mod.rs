@@ -11,6 +11,16 @@ pub(crate) fn t(text: &str) -> std::borrow::Cow<'_, str> {
     health_equity_assessment::escape_controls(text)
 }
 
+/// The widest a padded text column gets, in characters: a longer entry overflows its own row
+/// instead of padding every row of the table to its length (a megabyte title would otherwise
+/// make the table rows × megabytes).
+const MAX_COLUMN: usize = 80;
+
+/// The width of a text column: its longest entry, at least `min`, at most [`MAX_COLUMN`].
+pub(crate) fn column_width(lengths: impl Iterator<Item = usize>, min: usize) -> usize {
+    lengths.max().unwrap_or(0).clamp(min, MAX_COLUMN.max(min))
+}
+
 /// Pads `text` with spaces to `width` characters (counted as `char`s).
 pub(crate) fn pad(text: &str, width: usize) -> String {
     let len = text.chars().count();

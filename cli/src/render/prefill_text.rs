@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::crosswalk::{Basis, EvidenceStatus, Prefill};
+use health_equity_assessment::{Basis, EvidenceStatus, Prefill};
 
 use super::t;
 

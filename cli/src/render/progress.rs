@@ -3,11 +3,11 @@
 use std::fmt::Write as _;
 
 use health_equity_assessment::Instrument;
-use health_equity_assessment::progress::{
+use health_equity_assessment::{
     CategoryProgress, ItemAnswer, ItemChange, LevelMovement, ProgressReport, Side, Standing, WindowCheck, WindowVerdict,
 };
 
-use super::{pad, pad_left, t};
+use super::{column_width, pad, pad_left, t};
 
 /// Item texts and option labels from the instruments of both sides.
 pub struct Labels<'a> {
@@ -57,9 +57,9 @@ impl<'a> Labels<'a> {
             texts.join(" / ")
         );
         let matched = match change.matching {
-            health_equity_assessment::progress::Matching::Merged => " (merged from {n} items)",
-            health_equity_assessment::progress::Matching::Split => " (split into {n} items)",
-            health_equity_assessment::progress::Matching::Renamed => " (renamed)",
+            health_equity_assessment::Matching::Merged => " (merged from {n} items)",
+            health_equity_assessment::Matching::Split => " (split into {n} items)",
+            health_equity_assessment::Matching::Renamed => " (renamed)",
             _ => "",
         };
         let n = change.baseline.len().max(change.follow_up.len());
@@ -144,7 +144,7 @@ pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let mut out = String::new();
     let (who, what) = heading(report, escape_terminal, escape_terminal);
     let _ = writeln!(out, "Progress: {who}\n{what}\n{}\n", window_line(&report.window, escape_terminal));
-    let width = report.categories.iter().map(|c| t(&c.title).chars().count() + 2).max().unwrap_or(8).max(8);
+    let width = column_width(report.categories.iter().map(|c| t(&c.title).chars().count() + 2), 8);
     let _ =
         writeln!(out, "{}  {:<26}  {:>8}  Movement", pad("Category", width), "Level: baseline → follow-up", "Change");
     let row = |out: &mut String,
@@ -256,27 +256,31 @@ fn code_block(info: &str, body: &str) -> String {
     format!("{fence}{info}\n{body}{fence}\n")
 }
 
-/// A Markdown report for an improvement team: summary, table, a bar chart in text, item changes.
-#[must_use]
-pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
-    let mut out = String::new();
-    let (who, what) = heading(report, md, code_span);
+/// The overall result in one sentence, its level names escaped for the output.
+fn overall_sentence(report: &ProgressReport, esc: Escape) -> String {
     let o = &report.overall;
-    let _ = writeln!(out, "# Health equity progress: {who}\n");
-    let _ = writeln!(out, "{what}\n\n{}\n", window_line(&report.window, md));
-    let _ = writeln!(
-        out,
-        "**Overall:** {} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.\n",
-        md(&level(Some(&o.baseline))),
+    format!(
+        "{} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.",
+        esc(&level(Some(&o.baseline))),
         percent(Some(&o.baseline)),
-        md(&level(Some(&o.follow_up))),
+        esc(&level(Some(&o.follow_up))),
         percent(Some(&o.follow_up)),
         signed(o.change_exact.as_ref()),
         movement(o.level_movement),
         o.activities_advanced,
         o.activities_regressed,
         o.activities_newly_implemented
-    );
+    )
+}
+
+/// A Markdown report for an improvement team: summary, table, a bar chart in text, item changes.
+#[must_use]
+pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
+    let mut out = String::new();
+    let (who, what) = heading(report, md, code_span);
+    let _ = writeln!(out, "# Health equity progress: {who}\n");
+    let _ = writeln!(out, "{what}\n\n{}\n", window_line(&report.window, md));
+    let _ = writeln!(out, "**Overall:** {}\n", overall_sentence(report, md));
     out.push_str("| Category | Baseline | Follow-up | Change (points) | Level |\n|---|---|---|---|---|\n");
     for c in &report.categories {
         let title = if c.focus { format!("{} (focus)", md(&c.title)) } else { md(&c.title) };
@@ -293,7 +297,7 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
         );
     }
     out.push_str("\n## Baseline and follow-up percent by category\n\n");
-    let width = report.categories.iter().map(|c| t(&c.title).chars().count()).max().unwrap_or(8);
+    let width = column_width(report.categories.iter().map(|c| t(&c.title).chars().count()), 0);
     let mut chart = String::new();
     for c in &report.categories {
         for (i, (name, s)) in
@@ -330,11 +334,16 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     out
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values. Control and bidirectional
+/// characters are shown as escapes (`\u{1b}`), as on a terminal: HTML has no safe way to write
+/// them, and the page may well be read with `cat`.
 fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if health_equity_assessment::is_unsafe_char(c) => {
+                out.push_str(&health_equity_assessment::escape_controls(c.encode_utf8(&mut [0; 4])));
+            }
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -370,19 +379,7 @@ pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String,
     );
     let _ = writeln!(out, "<h1>Health equity progress: {who}</h1>");
     let _ = writeln!(out, "<p class=\"meta\">{what}<br>{}</p>", window_line(&report.window, html));
-    let _ = writeln!(
-        out,
-        "<div class=\"summary\"><strong>Overall:</strong> {} ({}) → {} ({}), {} percentage points, level {}. {} key activities advanced, {} regressed, {} newly implemented.</div>",
-        html(&level(Some(&o.baseline))),
-        percent(Some(&o.baseline)),
-        html(&level(Some(&o.follow_up))),
-        percent(Some(&o.follow_up)),
-        signed(o.change_exact.as_ref()),
-        movement(o.level_movement),
-        o.activities_advanced,
-        o.activities_regressed,
-        o.activities_newly_implemented
-    );
+    let _ = writeln!(out, "<div class=\"summary\"><strong>Overall:</strong> {}</div>", overall_sentence(report, html));
     let _ = writeln!(out, "<h2>Baseline and follow-up by category</h2>\n<div class=\"chart\">\n{chart}\n</div>");
     out.push_str("<table>\n<thead><tr><th>Category</th><th>Baseline</th><th>Follow-up</th><th>Change (points)</th><th>Level</th></tr></thead>\n<tbody>\n");
     for c in &report.categories {

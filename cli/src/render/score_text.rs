@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::score::OverallRuleKind;
+use health_equity_assessment::OverallRuleKind;
 use health_equity_assessment::{Instrument, ScoreReport};
 
-use super::{pad, pad_left, percent, t};
+use super::{column_width, pad, pad_left, percent, t};
 
 /// Renders a score report as a plain-text table for a person.
 #[must_use]
@@ -23,7 +23,7 @@ pub fn render(report: &ScoreReport, instrument: &Instrument) -> String {
     }
     out.push('\n');
 
-    let width = report.categories.iter().map(|c| t(&c.title).chars().count() + 2).max().unwrap_or(8).max(8);
+    let width = column_width(report.categories.iter().map(|c| t(&c.title).chars().count() + 2), 8);
     let _ = writeln!(out, "{}  {:>7}  {:>8}  Level", pad("Category", width), "Points", "Percent");
     for c in &report.categories {
         let title = if c.focus { format!("{} *", t(&c.title)) } else { t(&c.title).into_owned() };

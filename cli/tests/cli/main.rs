@@ -372,7 +372,7 @@ fn the_cohort_report_schema_is_printed() {
 
 #[test]
 fn validate_json_reports_documents_refused_before_parsing() {
-    let o = run(&["--max-document-bytes", "100", "validate", BASE, "--format", "json"]);
+    let o = run(&["validate", BASE, "--format", "json", "--max-document-bytes", "100"]);
     assert_eq!(o.status.code(), Some(1));
     let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(result["valid"], false);
@@ -414,10 +414,10 @@ fn score_ndjson_streams_one_line_per_input_line() {
     let o = run_stdin(&["score", "--ndjson", "-"], format!("{good}\n").as_bytes());
     assert!(o.status.success());
     // Oversized lines are reported, not read whole.
-    let o = run_stdin(&["--max-document-bytes", "100", "score", "--ndjson", "-"], format!("{good}\n").as_bytes());
+    let o = run_stdin(&["score", "--ndjson", "-", "--max-document-bytes", "100"], format!("{good}\n").as_bytes());
     let line: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(line["problems"][0]["code"], "too_large");
-    let o = run(&["--max-document-bytes", "100", "score", BASE]);
+    let o = run(&["score", BASE, "--max-document-bytes", "100"]);
     assert_eq!(o.status.code(), Some(1), "a document over the limit is a bad document");
     assert!(stderr(&o).contains("larger than the limit of 100 bytes"), "{}", stderr(&o));
     let o = run(&["score", "--ndjson", "--format", "text", BASE]);
@@ -461,10 +461,11 @@ fn redcap_export_and_import_round_trip_through_the_command_line() {
         serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
     let follow: health_equity_assessment::Response =
         serde_json::from_str(&std::fs::read_to_string(root().join(FOLLOW)).unwrap()).unwrap();
-    let csv = health_equity_assessment::redcap::records_csv(
+    let csv = health_equity_assessment::redcap::export_responses(
         heoa,
         &[base.clone(), follow],
-        health_equity_assessment::Formulas::Neutralize,
+        &health_equity_assessment::redcap::RedcapOptions::default()
+            .with_formulas(health_equity_assessment::Formulas::Neutralize),
     );
     let o = run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], csv.as_bytes());
     assert!(o.status.success(), "{}", stderr(&o));
@@ -544,7 +545,7 @@ fn fhir_usage_and_content_errors_are_told_apart() {
     let o =
         run(&["export", "redcap-dictionary", "--instrument", "heoa@1.0.0", "--canonical-base", "https://x.example"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--canonical-base applies to FHIR only"));
+    assert!(stderr(&o).contains("unexpected argument '--canonical-base'"), "{}", stderr(&o));
     let o = run(&["export", "fhir-questionnaire", "--instrument", "heoa@1.0.0", "--canonical-base", "ftp://x"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not an absolute http:// or https:// URL"));

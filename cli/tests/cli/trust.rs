@@ -106,6 +106,34 @@ fn links_loops_and_fifos_are_read_once_or_skipped() {
 }
 
 #[test]
+fn many_links_to_one_directory_cost_one_visit_each() {
+    // L0/{x,y} -> L1, L1/{x,y} -> L2, ...: 2^40 paths lead to the one pair at the bottom. A walk
+    // per path would never end; each directory is entered once.
+    let dir = scratch("link-chain");
+    let depth = 40;
+    let bottom = dir.join(format!("L{depth}"));
+    std::fs::create_dir(&bottom).unwrap();
+    for name in ["heoa-baseline.json", "heoa-follow-up.json"] {
+        std::fs::copy(root().join("examples").join(name), bottom.join(name)).unwrap();
+    }
+    for level in (0..depth).rev() {
+        let here = dir.join(format!("L{level}"));
+        std::fs::create_dir(&here).unwrap();
+        for link in ["x", "y"] {
+            std::os::unix::fs::symlink(format!("../L{}", level + 1), here.join(link)).unwrap();
+        }
+    }
+    let o = run_within(&["cohort", path_str(&dir), "--format", "json"], 60);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["instruments"][0]["pairs"], 1);
+    assert_eq!(report["duplicates"].as_array().unwrap().len(), 0, "a directory entered once lists its files once");
+    let notes = stderr(&o);
+    assert!(notes.lines().count() <= 2 * (depth + 1), "one note per extra link at most: {notes}");
+    assert!(notes.contains("already searched; not searched again"), "{notes}");
+}
+
+#[test]
 fn the_same_content_under_two_names_is_one_assessment() {
     let dir = scratch("content");
     std::fs::copy(root().join("examples/heoa-baseline.json"), dir.join("a.json")).unwrap();
@@ -258,6 +286,40 @@ fn terminal_text_never_carries_control_characters_from_input() {
 }
 
 #[test]
+fn usage_errors_show_the_arguments_escaped() {
+    for args in
+        [vec!["score", "x.json", "--bo\u{1b}[1mld"], vec!["cohort", "x.json", "--method", "ex\u{1b}]0;title\u{7}"]]
+    {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(!o.stderr.iter().any(|b| *b == 0x1b || *b == 0x07), "{args:?}: {err}");
+        // Shown, not dropped: `--bo\e[1mld` must not read as `--bold`.
+        assert!(err.contains("\\u{1b}"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_huge_title_pads_no_table() {
+    // Every row padded to a megabyte title would make the table rows × megabytes.
+    let dir = scratch("wide");
+    let mut instrument: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("assessments/heoa/1.0.0.json")).unwrap()).unwrap();
+    let title = "T".repeat(1 << 20);
+    instrument["categories"][0]["title"] = json!(title);
+    let path = dir.join("wide.json");
+    write_json(&path, &instrument);
+    let o = run(&["score", "examples/heoa-baseline.json", "--instrument-file", path_str(&path), "--format", "text"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    // The title is shown where it belongs (its row, its opportunities), never as padding of the
+    // seven other rows.
+    assert!(text.len() < 3 * (1 << 20), "{} bytes", text.len());
+    let other = text.lines().find(|l| l.starts_with("Data validation")).unwrap();
+    assert!(other.chars().count() < 140, "{other}");
+}
+
+#[test]
 fn problem_lines_cannot_be_forged_by_keys_or_file_names() {
     let dir = scratch("problems");
     let mut doc = example("heoa-baseline.json");
@@ -377,10 +439,11 @@ fn every_json_output_validates_against_its_schema() {
     let response: health_equity_assessment::Response =
         serde_json::from_value(example_value("examples/heoa-baseline.json")).unwrap();
     let records = dir.join("records.csv");
-    let csv = health_equity_assessment::redcap::records_csv(
+    let csv = health_equity_assessment::redcap::export_responses(
         heoa,
         &[response],
-        health_equity_assessment::Formulas::Neutralize,
+        &health_equity_assessment::redcap::RedcapOptions::default()
+            .with_formulas(health_equity_assessment::Formulas::Neutralize),
     );
     std::fs::write(&records, csv).unwrap();
     let lines = |args: &[&str]| -> Vec<Value> {

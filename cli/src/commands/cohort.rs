@@ -1,0 +1,229 @@
+//! `equity-assess cohort`: read many response documents, pair them, and print the statistics.
+
+use std::fs::File;
+use std::io::{self, BufReader, Write as _};
+
+use health_equity_assessment::stats::{
+    Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroHandling, ZeroMethod,
+};
+use health_equity_assessment::{
+    Cohort, CohortOptions, FollowUpWindow, Program, Registry, escape_controls, summary_rows,
+};
+
+use crate::args::{CsvFormulas, DocumentLimit, InstrumentFiles, options, parse_date, parse_window};
+use crate::input::{self, Line};
+use crate::output::{Failure, csv_text, emit, emit_json, emit_text};
+use crate::render;
+use crate::sources::{self, Source, Sources, shown};
+
+/// Pair many organizations' assessments and summarize the change with paired statistics.
+///
+/// Inputs are files (one document each; `.ndjson` and `.jsonl` files one per line), directories
+/// (searched recursively) or `-` (newline-delimited JSON on standard input). Per organization
+/// and instrument the earliest assessment is the baseline and the latest the follow-up. Bad
+/// documents are reported by file and line and skipped.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files, directories, or `-`.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// The program's completion date: checks every pair's follow-up window.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    program_completed: Option<jiff::civil::Date>,
+    /// The follow-up window [default: P1M].
+    #[arg(long, value_name = "DURATION", value_parser = parse_window, requires = "program_completed")]
+    window: Option<FollowUpWindow>,
+    /// Leave pairs with a late follow-up out of the statistics.
+    #[arg(long, requires = "program_completed")]
+    exclude_late: bool,
+    /// Wilcoxon zero method (scipy's `zero_method`).
+    #[arg(long, default_value = "wilcox", value_parser = options(ZeroMethod::ALL, ZeroMethod::name, ZeroMethod::aliases))]
+    zero_method: ZeroMethod,
+    /// Alternative hypothesis (greater: the follow-up tends to be higher).
+    #[arg(long, default_value = "two-sided", value_parser = options(Alternative::ALL, Alternative::name, Alternative::aliases))]
+    alternative: Alternative,
+    /// Wilcoxon p-value method: `auto` reproduces scipy.stats.wilcoxon's default;
+    /// `exact-conditional` (or `exact`) is the exact conditional distribution, which also
+    /// handles ties and zeros; `scipy-exact` is scipy's `method="exact"`.
+    #[arg(long, default_value = "auto", value_parser = options(Method::ALL, Method::name, Method::aliases))]
+    method: Method,
+    /// Continuity correction in the Wilcoxon normal approximation (R's default; not scipy's).
+    /// The Hodges–Lehmann interval always uses R's default (corrected).
+    #[arg(long)]
+    correction: bool,
+    /// Confidence level of the Hodges–Lehmann interval.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+    confidence_level: f64,
+    /// McNemar's test: exact binomial, or chi-square with continuity correction.
+    #[arg(long, default_value = "exact", value_parser = options(McNemarMethod::ALL, McNemarMethod::name, McNemarMethod::aliases))]
+    mcnemar: McNemarMethod,
+    /// Output: text table, the JSON report, or tidy CSV (one row per organization × phase ×
+    /// category).
+    #[arg(long, value_enum, default_value_t = CohortFormat::Text)]
+    format: CohortFormat,
+    /// Also write one CSV row per category with the statistics to this file.
+    #[arg(long, value_name = "FILE")]
+    summary_csv: Option<String>,
+    /// Stop with exit status 1 when any document is bad.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    instruments: InstrumentFiles,
+    #[command(flatten)]
+    csv: CsvFormulas,
+    #[command(flatten)]
+    limit: DocumentLimit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CohortFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+impl Args {
+    fn options(&self) -> Result<CohortOptions, Failure> {
+        if !(self.confidence_level > 0.0 && self.confidence_level < 1.0) {
+            return Err(Failure::Usage(format!(
+                "--confidence-level {} is not strictly between 0 and 1",
+                self.confidence_level
+            )));
+        }
+        let wilcoxon = WilcoxonOptions::default()
+            .with_zero_method(self.zero_method)
+            .with_alternative(self.alternative)
+            .with_method(self.method)
+            .with_correction(self.correction);
+        // The interval follows R's wilcox.test(conf.int = TRUE): continuity correction on,
+        // zeros dropped when the test drops them (zero method wilcox).
+        let hodges_lehmann = HodgesLehmannOptions::default()
+            .with_confidence_level(self.confidence_level)
+            .with_alternative(self.alternative)
+            .with_zero_handling(match self.zero_method {
+                ZeroMethod::Wilcox => ZeroHandling::Drop,
+                _ => ZeroHandling::Keep,
+            });
+        let mut options = CohortOptions::default()
+            .with_wilcoxon(wilcoxon)
+            .with_mcnemar(McNemarOptions::default().with_method(self.mcnemar))
+            .with_hodges_lehmann(hodges_lehmann)
+            .with_exclude_late(self.exclude_late);
+        if let Some(date) = self.program_completed {
+            options = options.with_program(Program::new(date).with_window(self.window.unwrap_or_default()));
+        }
+        Ok(options)
+    }
+}
+
+/// Reads the documents, analyzes the cohort and prints the report.
+pub fn run(args: Args) -> Result<(), Failure> {
+    args.limit.apply();
+    let options = args.options()?;
+    let registry = args.instruments.registry()?;
+    let sources = sources::sources(&args.inputs).map_err(Failure::Usage)?;
+    let mut problems = sources.skipped.clone();
+    let cohort = load(&sources, &registry, &mut problems).map_err(Failure::Usage)?;
+    if args.strict && !problems.is_empty() {
+        return Err(Failure::Invalid(problems));
+    }
+    {
+        let mut err = io::stderr().lock();
+        for line in &problems {
+            let _ = writeln!(err, "{}", escape_controls(line));
+        }
+    }
+    let report =
+        cohort.analyze(&options).map_err(|e| Failure::Invalid(vec![format!("cannot analyze the cohort: {e}")]))?;
+    let formulas = args.csv.formulas();
+    if let Some(path) = &args.summary_csv {
+        let text = csv_text(&summary_rows(&report), formulas)?;
+        std::fs::write(path, text).map_err(|e| Failure::Usage(format!("{path}: cannot write: {e}")))?;
+    }
+    match args.format {
+        CohortFormat::Json => emit_json(&report),
+        CohortFormat::Text => emit_text(&render::cohort_text::render(&report)),
+        CohortFormat::Csv => emit(&csv_text(&cohort.tidy_rows(&options), formulas)?),
+    }
+}
+
+/// Reads, validates and scores every document into a cohort; documents with problems are
+/// recorded as rejected (by file, or file and line) with one line per problem in `problems`.
+///
+/// # Errors
+/// A message when an input cannot be read at all.
+fn load(sources: &Sources, registry: &Registry, problems: &mut Vec<String>) -> Result<Cohort, String> {
+    let mut loader = Loader { registry, cohort: Cohort::new(), problems };
+    for (name, same_as) in &sources.duplicates {
+        loader.cohort.duplicate(name.clone(), same_as.clone());
+    }
+    for source in &sources.sources {
+        match source {
+            Source::Document(path) => {
+                let name = shown(path);
+                match input::read_text(&name, input::max_bytes()) {
+                    Ok(text) => loader.add(name, &text),
+                    Err(e) => loader.reject(name, e.to_string()),
+                }
+            }
+            Source::Lines(path) => {
+                let name = shown(path);
+                let file = File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+                loader.lines(&name, BufReader::new(file))?;
+            }
+            Source::Stdin => loader.lines("<stdin>", io::stdin().lock())?,
+        }
+    }
+    Ok(loader.cohort)
+}
+
+struct Loader<'a> {
+    registry: &'a Registry,
+    cohort: Cohort,
+    problems: &'a mut Vec<String>,
+}
+
+impl Loader<'_> {
+    fn add(&mut self, source: String, text: &str) {
+        match self.registry.validate_json_with(text, &input::limits()) {
+            Ok(validated) => self.cohort.add(source, validated.score()),
+            Err(e) => {
+                let lines: Vec<String> = e.problems().iter().map(ToString::to_string).collect();
+                self.problems.extend(lines.iter().map(|l| format!("{source}: {l}")));
+                self.cohort.reject(source, lines);
+            }
+        }
+    }
+
+    fn reject(&mut self, source: String, message: String) {
+        self.problems.push(format!("{source}: {message}"));
+        self.cohort.reject(source, vec![message]);
+    }
+
+    fn lines<R: io::BufRead>(&mut self, name: &str, mut reader: R) -> Result<(), String> {
+        let limit = input::max_line_bytes();
+        let mut number = 0usize;
+        while let Some(line) =
+            input::read_bounded_line(&mut reader, limit).map_err(|e| format!("{name}: cannot read: {e}"))?
+        {
+            number += 1;
+            let source = format!("{name}:{number}");
+            match line {
+                Line::Text(text) => {
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                    if !text.trim().is_empty() {
+                        self.add(source, text);
+                    }
+                }
+                Line::TooLong => {
+                    // The line's end is not known without reading on without bound (a source
+                    // such as /dev/zero never ends one), so reading this source stops here.
+                    self.reject(source, input::too_long(limit));
+                    break;
+                }
+                Line::NotUtf8(offset) => self.reject(source, input::not_utf8(offset)),
+            }
+        }
+        Ok(())
+    }
+}
