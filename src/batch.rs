@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::problem::ProblemRecord;
 use crate::registry::Registry;
 use crate::response::{ResponseError, ResponseLimits, ResponseProblem};
-use crate::score::ScoreReport;
+use crate::score::{ScoreReport, ScoreSummary};
 
 /// One output line of a batch: the report of a good input line, or the problems of a bad one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -35,6 +35,13 @@ pub enum BatchLine {
         line: u64,
         /// Its score report.
         report: Box<ScoreReport>,
+    },
+    /// The input line was a valid response, summarized (`score --ndjson --report summary`).
+    Summary {
+        /// 1-based input line number.
+        line: u64,
+        /// Its score summary.
+        summary: Box<ScoreSummary>,
     },
     /// The input line could not be scored.
     Problems {
@@ -50,14 +57,16 @@ impl BatchLine {
     #[must_use]
     pub fn line(&self) -> u64 {
         match self {
-            BatchLine::Report { line, .. } | BatchLine::Problems { line, .. } => *line,
+            BatchLine::Report { line, .. } | BatchLine::Summary { line, .. } | BatchLine::Problems { line, .. } => {
+                *line
+            }
         }
     }
 
-    /// Whether the line was scored.
+    /// Whether the line was scored (a report or a summary).
     #[must_use]
     pub fn is_report(&self) -> bool {
-        matches!(self, BatchLine::Report { .. })
+        matches!(self, BatchLine::Report { .. } | BatchLine::Summary { .. })
     }
 
     /// A line that could not be read at all (too long, not UTF-8): one problem with `code`.
@@ -139,17 +148,89 @@ pub fn score_line(registry: &Registry, line: u64, text: &str) -> BatchLine {
 pub fn score_line_with(registry: &Registry, line: u64, text: &str, limits: &ResponseLimits) -> BatchLine {
     match registry.validate_json_with(text, limits) {
         Ok(validated) => BatchLine::Report { line, report: Box::new(validated.score()) },
-        Err(e) => {
-            // The document is the input line, so its line 1 is input line `line`.
-            let e = e.map(|problem| match problem {
-                ResponseProblem::Json(JsonProblem::Syntax { line: within, column, message }) => {
-                    let within =
-                        usize::try_from(line).map_or(within, |first| first.saturating_add(within.saturating_sub(1)));
-                    ResponseProblem::Json(JsonProblem::Syntax { line: within, column, message })
-                }
-                other => other,
-            });
-            BatchLine::Problems { line, problems: e.records() }
-        }
+        Err(e) => problems_line(line, e),
     }
+}
+
+/// [`score_line_with`] giving a [`BatchLine::Summary`] for a valid line.
+#[must_use]
+pub fn summarize_line_with(registry: &Registry, line: u64, text: &str, limits: &ResponseLimits) -> BatchLine {
+    match registry.validate_json_with(text, limits) {
+        Ok(validated) => BatchLine::Summary { line, summary: Box::new(validated.score_summary()) },
+        Err(e) => problems_line(line, e),
+    }
+}
+
+/// What a batch writes for a valid line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BatchOutput {
+    /// The full [`ScoreReport`] ([`score_line_with`]).
+    #[default]
+    Report,
+    /// The [`ScoreSummary`] ([`summarize_line_with`]).
+    Summary,
+}
+
+/// Scores one input line and appends its output line, `\n` included, to `out`: the bytes of
+/// `serde_json::to_writer` of [`score_line_with`] (or [`summarize_line_with`]) and a newline,
+/// written without building the report. Returns whether the line was scored.
+///
+/// ```
+/// use health_equity_assessment::{BatchOutput, Registry, ResponseLimits, score_line, write_batch_line};
+///
+/// let text = include_str!("../examples/heoa-baseline.json").replace('\n', " ");
+/// let mut out = Vec::new();
+/// assert!(write_batch_line(&mut out, Registry::builtin(), 1, &text, &ResponseLimits::default(), BatchOutput::Report));
+/// let mut expected = serde_json::to_vec(&score_line(Registry::builtin(), 1, &text))?;
+/// expected.push(b'\n');
+/// assert_eq!(out, expected);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn write_batch_line(
+    out: &mut Vec<u8>,
+    registry: &Registry,
+    line: u64,
+    text: &str,
+    limits: &ResponseLimits,
+    output: BatchOutput,
+) -> bool {
+    let scored = match registry.validate_json_with(text, limits) {
+        Ok(validated) => {
+            out.extend_from_slice(b"{\"line\":");
+            out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+            match output {
+                BatchOutput::Report => {
+                    out.extend_from_slice(b",\"report\":");
+                    validated.write_score_json(out);
+                }
+                BatchOutput::Summary => {
+                    out.extend_from_slice(b",\"summary\":");
+                    validated.write_summary_json(out);
+                }
+            }
+            out.push(b'}');
+            true
+        }
+        Err(e) => {
+            // Rare, and a few problems: serde is fast enough here.
+            let _ = serde_json::to_writer(&mut *out, &problems_line(line, e));
+            false
+        }
+    };
+    out.push(b'\n');
+    scored
+}
+
+/// The problems of a line; a syntax problem names the input line.
+fn problems_line(line: u64, e: ResponseError) -> BatchLine {
+    // The document is the input line, so its line 1 is input line `line`.
+    let e = e.map(|problem| match problem {
+        ResponseProblem::Json(JsonProblem::Syntax { line: within, column, message }) => {
+            let within = usize::try_from(line).map_or(within, |first| first.saturating_add(within.saturating_sub(1)));
+            ResponseProblem::Json(JsonProblem::Syntax { line: within, column, message })
+        }
+        other => other,
+    });
+    BatchLine::Problems { line, problems: e.records() }
 }

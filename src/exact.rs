@@ -581,6 +581,22 @@ impl fmt::Display for Exact {
     }
 }
 
+impl Exact {
+    /// Appends the [`Display`](fmt::Display) form (`"200/3"`, `"75"`) to `out`.
+    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
+        match &self.0 {
+            Repr::Small(r) => {
+                out.extend_from_slice(itoa::Buffer::new().format(*r.numer()).as_bytes());
+                if !r.is_integer() {
+                    out.push(b'/');
+                    out.extend_from_slice(itoa::Buffer::new().format(*r.denom()).as_bytes());
+                }
+            }
+            Repr::Big(_) => out.extend_from_slice(self.to_string().as_bytes()),
+        }
+    }
+}
+
 impl fmt::Debug for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Exact({self})")

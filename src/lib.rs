@@ -98,8 +98,11 @@ mod shared;
 pub mod stats;
 pub mod synthetic;
 mod table;
+mod writer;
 
-pub use batch::{BatchLine, ValidationResult, score_line, score_line_with};
+pub use batch::{
+    BatchLine, BatchOutput, ValidationResult, score_line, score_line_with, summarize_line_with, write_batch_line,
+};
 pub use cohort::{
     Ambiguous, CategorySummary, Cohort, CohortError, CohortOptions, CohortReport, Duplicate, DuplicateReason,
     InstrumentSummary, ItemSummary, NotComparable, OutsideWindow, Phase, RejectedDocument, SummaryRow, TidyRow,
@@ -131,7 +134,7 @@ pub use rules::{CategoryRule, OverallRule, Stage};
 pub use schema::SchemaKind;
 pub use score::{
     CategoryRuleKind, CategoryScore, Engine, ItemScore, ItemStatus, Opportunity, OverallRuleKind, OverallScore,
-    ScoreReport, level_for,
+    ScoreReport, ScoreSummary, SummaryCategory, SummaryTotal, level_for,
 };
 pub use shared::SharedStr;
 pub use table::{CsvError, Formulas, to_csv};

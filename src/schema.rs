@@ -29,6 +29,8 @@ pub enum SchemaKind {
     Response,
     /// A score report.
     ScoreReport,
+    /// A score summary (`score --report summary`).
+    ScoreSummary,
     /// A progress report (baseline compared with follow-up).
     ProgressReport,
     /// An item map between instrument versions.
@@ -53,6 +55,7 @@ impl SchemaKind {
         SchemaKind::Instrument,
         SchemaKind::Response,
         SchemaKind::ScoreReport,
+        SchemaKind::ScoreSummary,
         SchemaKind::ProgressReport,
         SchemaKind::ItemMap,
         SchemaKind::CohortReport,
@@ -70,6 +73,7 @@ impl SchemaKind {
             SchemaKind::Instrument => "instrument",
             SchemaKind::Response => "response",
             SchemaKind::ScoreReport => "score-report",
+            SchemaKind::ScoreSummary => "score-summary",
             SchemaKind::ProgressReport => "progress-report",
             SchemaKind::ItemMap => "item-map",
             SchemaKind::CohortReport => "cohort-report",
@@ -100,6 +104,7 @@ impl SchemaKind {
             SchemaKind::Instrument => input::<crate::Instrument>(),
             SchemaKind::Response => input::<crate::Response>(),
             SchemaKind::ScoreReport => output::<crate::ScoreReport>(),
+            SchemaKind::ScoreSummary => output::<crate::ScoreSummary>(),
             SchemaKind::ProgressReport => output::<crate::ProgressReport>(),
             SchemaKind::ItemMap => input::<crate::ItemMap>(),
             SchemaKind::CohortReport => output::<crate::CohortReport>(),

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::{InstrumentRef, Level, LevelSet, ScaleEntry};
+use crate::instrument::{Index, Instrument, InstrumentRef, Level, LevelSet, ScaleEntry};
 use crate::response::{Organization, ValidatedResponse};
 use crate::rules::OverallRule;
 use crate::{Exact, SharedStr};
@@ -180,6 +180,73 @@ pub struct Opportunity {
     pub text: SharedStr,
 }
 
+/// A score report cut to what pipelines use: per category its points, maximum, percent and
+/// level; the overall result; the opportunities for improvement as item ids, in report order.
+/// About a tenth of the size of the report (`equity-assess score --report summary`).
+///
+/// ```
+/// use health_equity_assessment::Registry;
+///
+/// let validated = Registry::builtin().validate_json(include_str!("../examples/heoa-baseline.json"))?;
+/// let summary = validated.score_summary();
+/// let report = validated.score();
+/// assert_eq!(summary.categories[0].percent, report.categories[0].percent);
+/// assert_eq!(summary.opportunities.len(), report.opportunities.len());
+/// assert_eq!(summary.opportunities[0], report.opportunities[0].item);
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct ScoreSummary {
+    /// The instrument and version scored.
+    pub instrument: InstrumentRef,
+    /// Who answered.
+    pub organization: Organization,
+    /// When the assessment was completed.
+    #[serde(with = "crate::date::serde_date")]
+    #[schemars(with = "crate::date::DateSchema")]
+    pub assessed_on: Date,
+    /// One entry per category, in instrument order.
+    pub categories: Vec<SummaryCategory>,
+    /// The instrument-level result.
+    pub overall: SummaryTotal,
+    /// The ids of the items below their top option, in the report's order (lowest-scoring
+    /// categories first, then lowest answers, then instrument order).
+    pub opportunities: Vec<SharedStr>,
+    /// The software that produced the summary.
+    pub engine: Engine,
+}
+
+/// One category in a [`ScoreSummary`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct SummaryCategory {
+    /// Category id.
+    pub id: SharedStr,
+    /// Points earned.
+    pub points: u64,
+    /// Points possible over the applicable items.
+    pub max_points: u64,
+    /// The percent rounded to two decimals; `null` when every item is not applicable.
+    pub percent: Option<f64>,
+    /// The level id reached, `null` when there is no percent.
+    pub level: Option<SharedStr>,
+}
+
+/// The overall result in a [`ScoreSummary`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct SummaryTotal {
+    /// Sum of points over the categories that have a percent.
+    pub points: u64,
+    /// Sum of their maxima.
+    pub max_points: u64,
+    /// The overall percent rounded to two decimals; `null` when no category has a percent.
+    pub percent: Option<f64>,
+    /// The level id reached.
+    pub level: Option<SharedStr>,
+}
+
 /// The software that produced a report, for reproducibility.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -221,97 +288,109 @@ fn key_parts(key: u128) -> (usize, u32, usize) {
 /// Stands in for a scale the index lacks, which a checked instrument never does.
 static NO_SCALE: ScaleEntry = ScaleEntry { top: 0, points: Vec::new(), prefixes: Vec::new() };
 
-pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
-    let instrument = response.instrument();
+/// How one item stands: the option chosen, its points and the status.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemState {
+    /// Index of the option chosen in the item's scale.
+    pub(crate) option: Option<usize>,
+    /// Points of the answer (`None` unanswered or excluded).
+    pub(crate) points: Option<u32>,
+    /// Top points of the item's scale.
+    pub(crate) top: u32,
+    pub(crate) status: ItemStatus,
+}
+
+/// The state of item `item` (instrument order) answered with `pick`.
+pub(crate) fn item_state(index: &Index, item: usize, pick: Option<u8>) -> ItemState {
+    let scale = index.items.get(item).and_then(|e| index.scales.get(e.scale)).unwrap_or(&NO_SCALE);
+    let option = pick.map(usize::from);
+    let points = option.and_then(|o| scale.points.get(o).copied().flatten());
+    let status = match (option, points) {
+        (None, _) => ItemStatus::Missing,
+        (Some(_), None) => ItemStatus::NotApplicable,
+        (Some(_), Some(p)) if p >= scale.top => ItemStatus::Met,
+        (Some(_), Some(_)) => ItemStatus::Unmet,
+    };
+    ItemState { option, points, top: scale.top, status }
+}
+
+/// The numbers of a score report, by index, before any text is attached: what the report, the
+/// report writer and the cohort all start from. The texts come from the instrument.
+#[derive(Debug, Clone)]
+pub(crate) struct Sheet {
+    pub(crate) categories: Vec<CategorySheet>,
+    pub(crate) overall: OverallSheet,
+    /// Items below their top option in report order: (item index, points earned).
+    pub(crate) opportunities: Vec<(usize, u32)>,
+}
+
+/// One category's numbers.
+#[derive(Debug, Clone)]
+pub(crate) struct CategorySheet {
+    pub(crate) focus: bool,
+    pub(crate) points: u64,
+    pub(crate) max_points: u64,
+    pub(crate) percent: Option<Exact>,
+    pub(crate) level: Option<usize>,
+    pub(crate) answered: usize,
+}
+
+/// The overall numbers.
+#[derive(Debug, Clone)]
+pub(crate) struct OverallSheet {
+    pub(crate) points: u64,
+    pub(crate) max_points: u64,
+    pub(crate) categories_scored: usize,
+    pub(crate) percent: Option<Exact>,
+    pub(crate) level: Option<usize>,
+}
+
+/// Scores option indices (one per item, instrument order) with focus categories by index.
+pub(crate) fn sheet(instrument: &Instrument, chosen: &[Option<u8>], focus: impl Fn(usize) -> bool) -> Sheet {
     let index = instrument.index();
-    let names = &index.names;
     let rule = &instrument.scoring().category.rule;
     let category_levels = instrument.category_levels();
-    let level_names = names.levels.get(index.category_levels).map(Vec::as_slice).unwrap_or_default();
-    let chosen = response.option_indices();
-    let focus_ids = response.focus_categories();
-
-    let mut categories = Vec::with_capacity(instrument.categories().len());
+    let mut categories = Vec::with_capacity(index.category_items.len());
     let mut open: Vec<u128> = Vec::with_capacity(index.items.len());
-
     for (k, range) in index.category_items.iter().enumerate() {
         let (mut applicable, mut answered) = (0usize, 0usize);
         let mut tally = rule.tally();
-        let mut missing = Vec::new();
-        let mut not_applicable = Vec::new();
-        // One pass over parallel slices; `collect` writes each entry in place.
-        let entries = index.items.get(range.clone()).unwrap_or_default();
-        let ids = names.item_ids.get(range.clone()).unwrap_or_default();
-        let picks = chosen.get(range.clone()).unwrap_or_default();
-        let items: Vec<ItemScore> = entries
-            .iter()
-            .zip(ids)
-            .zip(picks)
-            .zip(range.clone())
-            .map(|(((entry, id), pick), global)| {
-                let scale = index.scales.get(entry.scale).unwrap_or(&NO_SCALE);
-                let option = pick.map(usize::from);
-                let earned = option.and_then(|o| scale.points.get(o).copied().flatten());
-                let answer = option.and_then(|o| names.option_ids.get(entry.scale)?.get(o).cloned());
-                let status = match (option, earned) {
-                    (None, _) => ItemStatus::Missing,
-                    (Some(_), None) => ItemStatus::NotApplicable,
-                    (Some(_), Some(p)) if p >= scale.top => ItemStatus::Met,
-                    (Some(_), Some(_)) => ItemStatus::Unmet,
-                };
-                if option.is_some() {
-                    answered += 1;
+        for item in range.clone() {
+            let state = item_state(index, item, chosen.get(item).copied().flatten());
+            if state.option.is_some() {
+                answered += 1;
+            }
+            if state.status == ItemStatus::NotApplicable {
+                continue;
+            }
+            applicable += 1;
+            tally.points += u64::from(state.points.unwrap_or(0));
+            tally.max_points += u64::from(state.top);
+            if state.status != ItemStatus::Met {
+                tally.all_met = false;
+                let stage = index.items.get(item).and_then(|e| e.stage);
+                if let Some(met) = stage.and_then(|s| tally.stages_met.get_mut(s)) {
+                    *met = false;
                 }
-                if status == ItemStatus::NotApplicable {
-                    not_applicable.push(id.clone());
-                } else {
-                    applicable += 1;
-                    tally.points += u64::from(earned.unwrap_or(0));
-                    tally.max_points += u64::from(scale.top);
-                    if status != ItemStatus::Met {
-                        tally.all_met = false;
-                        if let Some(met) = entry.stage.and_then(|s| tally.stages_met.get_mut(s)) {
-                            *met = false;
-                        }
-                        open.push(open_key(k, earned.unwrap_or(0), global));
-                    }
-                    if status == ItemStatus::Missing {
-                        missing.push(id.clone());
-                    }
-                }
-                ItemScore { id: id.clone(), answer, points: earned, max_points: scale.top, status }
-            })
-            .collect();
+                open.push(open_key(k, state.points.unwrap_or(0), item));
+            }
+        }
         let (points, max_points) = rule.points(&tally);
-        let percent = if applicable == 0 { None } else { Exact::percent(points, max_points) };
-        let level = percent.as_ref().and_then(|p| level_for(category_levels, p)).map(|(i, _)| i);
-        let level_name = level.and_then(|i| level_names.get(i));
-        let id = names.category_ids.get(k).cloned().unwrap_or_else(|| SharedStr::from_static(""));
-        categories.push(CategoryScore {
-            focus: focus_ids.iter().any(|f| *f == *id),
-            id,
-            title: names.category_titles.get(k).cloned().unwrap_or_else(|| SharedStr::from_static("")),
-            rule: rule.report_kind(),
-            points,
-            max_points,
-            percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
-            percent_exact: percent,
-            level: level_name.map(|(id, _)| id.clone()),
-            level_label: level_name.map(|(_, label)| label.clone()),
-            level_index: level,
-            answered,
-            missing,
-            not_applicable,
-            items,
-        });
+        let small = usize::try_from(max_points)
+            .ok()
+            .and_then(|m| index.small_percents.get(m)?.get(usize::try_from(points).ok()?));
+        let (percent, level) = match (applicable, small) {
+            (0, _) => (None, None),
+            (_, Some((percent, level))) => (percent.clone(), *level),
+            (_, None) => {
+                let percent = Exact::percent(points, max_points);
+                let level = percent.as_ref().and_then(|p| level_for(category_levels, p)).map(|(i, _)| i);
+                (percent, level)
+            }
+        };
+        categories.push(CategorySheet { focus: focus(k), points, max_points, percent, level, answered });
     }
-
-    let overall = overall(
-        instrument.scoring().overall.rule,
-        instrument.overall_levels(),
-        names.levels.get(index.overall_levels).map(Vec::as_slice).unwrap_or_default(),
-        &categories,
-    );
+    let overall = overall(instrument.scoring().overall.rule, instrument.overall_levels(), &categories);
 
     // Rank the categories once (lowest percent first, instrument order on ties), then sort the
     // packed keys as integers: rank, the answer's points (as a fraction of the item's top when
@@ -338,28 +417,170 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
     } else {
         open.sort_unstable();
     }
-    let empty = SharedStr::from_static("");
     let opportunities = open
         .into_iter()
         .map(|key| {
             let (_, points, item) = key_parts(key);
-            let category = index.items.get(item).map_or(0, |e| e.category);
-            let start = index.category_items.get(category).map_or(0, |r| r.start);
-            Opportunity {
-                category: names.category_ids.get(category).cloned().unwrap_or_else(|| empty.clone()),
-                item: names.item_ids.get(item).cloned().unwrap_or_else(|| empty.clone()),
-                answer: categories.get(category).and_then(|c| c.items.get(item - start)).and_then(|i| i.answer.clone()),
-                points,
-                max_points: top_of(item),
-                text: names.item_texts.get(item).cloned().unwrap_or_else(|| empty.clone()),
+            (item, points)
+        })
+        .collect();
+    Sheet { categories, overall, opportunities }
+}
+
+/// Which categories a validated response chose as focus, by index.
+pub(crate) fn focus_of<'r>(response: &'r ValidatedResponse<'_>) -> impl Fn(usize) -> bool + 'r {
+    let ids = &response.instrument().index().names.category_ids;
+    let focus = response.focus_categories();
+    move |k: usize| ids.get(k).is_some_and(|id| focus.iter().any(|f| *f == **id))
+}
+
+pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
+    let instrument = response.instrument();
+    let sheet = sheet(instrument, response.option_indices(), focus_of(response));
+    report(instrument, response.option_indices(), response.organization().clone(), response.assessed_on(), &sheet)
+}
+
+/// The summary of a sheet.
+pub(crate) fn summary(
+    instrument: &Instrument,
+    organization: Organization,
+    assessed_on: Date,
+    sheet: &Sheet,
+) -> ScoreSummary {
+    let index = instrument.index();
+    let names = &index.names;
+    let level = |set: usize, level: Option<usize>| Some(names.levels.get(set)?.get(level?)?.0.clone());
+    let empty = SharedStr::from_static("");
+    ScoreSummary {
+        instrument: names.reference.clone(),
+        organization,
+        assessed_on,
+        categories: sheet
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(k, c)| SummaryCategory {
+                id: names.category_ids.get(k).cloned().unwrap_or_else(|| empty.clone()),
+                points: c.points,
+                max_points: c.max_points,
+                percent: c.percent.as_ref().map(|p| p.to_f64_rounded(2)),
+                level: level(index.category_levels, c.level),
+            })
+            .collect(),
+        overall: SummaryTotal {
+            points: sheet.overall.points,
+            max_points: sheet.overall.max_points,
+            percent: sheet.overall.percent.as_ref().map(|p| p.to_f64_rounded(2)),
+            level: level(index.overall_levels, sheet.overall.level),
+        },
+        opportunities: sheet
+            .opportunities
+            .iter()
+            .map(|&(item, _)| names.item_ids.get(item).cloned().unwrap_or_else(|| empty.clone()))
+            .collect(),
+        engine: Engine::current(),
+    }
+}
+
+/// The score report of a sheet: the numbers with the instrument's texts.
+pub(crate) fn report(
+    instrument: &Instrument,
+    chosen: &[Option<u8>],
+    organization: Organization,
+    assessed_on: Date,
+    sheet: &Sheet,
+) -> ScoreReport {
+    let index = instrument.index();
+    let names = &index.names;
+    let rule = instrument.scoring().category.rule.report_kind();
+    let level_names = names.levels.get(index.category_levels).map(Vec::as_slice).unwrap_or_default();
+    let empty = SharedStr::from_static("");
+    let text = |list: &[SharedStr], i: usize| list.get(i).cloned().unwrap_or_else(|| empty.clone());
+    let answer_of = |item: usize, option: Option<usize>| {
+        let scale = index.items.get(item)?.scale;
+        names.option_ids.get(scale)?.get(option?).cloned()
+    };
+    let categories: Vec<CategoryScore> = sheet
+        .categories
+        .iter()
+        .zip(&index.category_items)
+        .enumerate()
+        .map(|(k, (c, range))| {
+            let mut missing = Vec::new();
+            let mut not_applicable = Vec::new();
+            let items = range
+                .clone()
+                .map(|item| {
+                    let state = item_state(index, item, chosen.get(item).copied().flatten());
+                    let id = text(&names.item_ids, item);
+                    match state.status {
+                        ItemStatus::Missing => missing.push(id.clone()),
+                        ItemStatus::NotApplicable => not_applicable.push(id.clone()),
+                        ItemStatus::Met | ItemStatus::Unmet => {}
+                    }
+                    ItemScore {
+                        id,
+                        answer: answer_of(item, state.option),
+                        points: state.points,
+                        max_points: state.top,
+                        status: state.status,
+                    }
+                })
+                .collect();
+            let level_name = c.level.and_then(|i| level_names.get(i));
+            CategoryScore {
+                id: text(&names.category_ids, k),
+                title: text(&names.category_titles, k),
+                rule,
+                focus: c.focus,
+                points: c.points,
+                max_points: c.max_points,
+                percent: c.percent.as_ref().map(|p| p.to_f64_rounded(2)),
+                percent_exact: c.percent.clone(),
+                level: level_name.map(|(id, _)| id.clone()),
+                level_label: level_name.map(|(_, label)| label.clone()),
+                level_index: c.level,
+                answered: c.answered,
+                missing,
+                not_applicable,
+                items,
             }
         })
         .collect();
-
+    let o = &sheet.overall;
+    let overall_names = names.levels.get(index.overall_levels).map(Vec::as_slice).unwrap_or_default();
+    let overall_name = o.level.and_then(|i| overall_names.get(i));
+    let overall = OverallScore {
+        rule: instrument.scoring().overall.rule.report_kind(),
+        points: o.points,
+        max_points: o.max_points,
+        categories_scored: o.categories_scored,
+        percent: o.percent.as_ref().map(|p| p.to_f64_rounded(2)),
+        percent_exact: o.percent.clone(),
+        level: overall_name.map(|(id, _)| id.clone()),
+        level_label: overall_name.map(|(_, label)| label.clone()),
+        level_index: o.level,
+    };
+    let opportunities = sheet
+        .opportunities
+        .iter()
+        .map(|&(item, points)| {
+            let category = index.items.get(item).map_or(0, |e| e.category);
+            let state = item_state(index, item, chosen.get(item).copied().flatten());
+            Opportunity {
+                category: text(&names.category_ids, category),
+                item: text(&names.item_ids, item),
+                answer: answer_of(item, state.option),
+                points,
+                max_points: state.top,
+                text: text(&names.item_texts, item),
+            }
+        })
+        .collect();
     ScoreReport {
         instrument: names.reference.clone(),
-        organization: response.organization().clone(),
-        assessed_on: response.assessed_on(),
+        organization,
+        assessed_on,
         // Instrument order, so the report does not depend on how the response listed them.
         focus_categories: categories.iter().filter(|c| c.focus).map(|c| c.id.clone()).collect(),
         categories,
@@ -371,8 +592,8 @@ pub(crate) fn score(response: &ValidatedResponse<'_>) -> ScoreReport {
 
 /// Orders two categories by exact percent (none first), as `percent_exact` would, but by
 /// cross-multiplying the points they are computed from: `100·p/m` vs `100·q/n` is `p·n` vs `q·m`.
-fn percent_order(a: &CategoryScore, b: &CategoryScore) -> std::cmp::Ordering {
-    match (a.percent_exact.is_some(), b.percent_exact.is_some()) {
+fn percent_order(a: &CategorySheet, b: &CategorySheet) -> std::cmp::Ordering {
+    match (a.percent.is_some(), b.percent.is_some()) {
         (true, true) => {
             (u128::from(a.points) * u128::from(b.max_points)).cmp(&(u128::from(b.points) * u128::from(a.max_points)))
         }
@@ -380,28 +601,18 @@ fn percent_order(a: &CategoryScore, b: &CategoryScore) -> std::cmp::Ordering {
     }
 }
 
-fn overall(
-    rule: OverallRule,
-    levels: &LevelSet,
-    names: &[(SharedStr, SharedStr)],
-    categories: &[CategoryScore],
-) -> OverallScore {
+fn overall(rule: OverallRule, levels: &LevelSet, categories: &[CategorySheet]) -> OverallSheet {
     let parts: Vec<(u64, u64, Option<&Exact>)> =
-        categories.iter().map(|c| (c.points, c.max_points, c.percent_exact.as_ref())).collect();
-    let scored = || categories.iter().filter(|c| c.percent_exact.is_some());
+        categories.iter().map(|c| (c.points, c.max_points, c.percent.as_ref())).collect();
+    let scored = || categories.iter().filter(|c| c.percent.is_some());
     let percent = rule.percent(&parts);
     let level = percent.as_ref().and_then(|p| level_for(levels, p)).map(|(i, _)| i);
-    let name = level.and_then(|i| names.get(i));
-    OverallScore {
-        rule: rule.report_kind(),
+    OverallSheet {
         points: scored().map(|c| c.points).sum(),
         max_points: scored().map(|c| c.max_points).sum(),
         categories_scored: scored().count(),
-        percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
-        percent_exact: percent,
-        level: name.map(|(id, _)| id.clone()),
-        level_label: name.map(|(_, label)| label.clone()),
-        level_index: level,
+        percent,
+        level,
     }
 }
 

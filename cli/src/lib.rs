@@ -15,6 +15,7 @@
 mod args;
 mod commands;
 mod input;
+mod lines;
 mod output;
 mod render;
 mod sources;

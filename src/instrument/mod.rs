@@ -147,6 +147,16 @@ pub(crate) struct Index {
     pub(crate) items: Vec<ItemEntry>,
     // FxHash: the tables are fixed at load, so untrusted keys can only look up, never insert.
     item_lookup: FxHashMap<Box<str>, usize>,
+    /// Items sorted by id, and each item's place in that order.
+    sorted_items: Vec<usize>,
+    sorted_position: Vec<usize>,
+    /// Each item id, and each option id per scale, between quotes as JSON writes it (ids need
+    /// no escapes): what the fast reader compares input bytes with.
+    quoted_item_ids: Vec<Box<[u8]>>,
+    quoted_option_ids: Vec<Vec<Box<[u8]>>>,
+    /// A category's percent and level for `points` out of `max`, by `[max][points]`, for
+    /// maxima up to [`SMALL_MAX`]: scoring looks them up instead of reducing fractions.
+    pub(crate) small_percents: Vec<Vec<(Option<crate::Exact>, Option<usize>)>>,
     category_lookup: FxHashMap<Box<str>, usize>,
     /// Shared copies of the texts reports carry, so scoring does not copy strings.
     pub(crate) names: Names,
@@ -155,6 +165,8 @@ pub(crate) struct Index {
     pub(crate) scales: Vec<ScaleEntry>,
     pub(crate) category_levels: usize,
     pub(crate) overall_levels: usize,
+    /// The texts above as JSON strings, for the report writer (made on first use).
+    pub(crate) json: crate::writer::JsonTextsCell,
 }
 
 /// Shared texts of an instrument, by index.
@@ -421,6 +433,26 @@ impl Instrument {
         self.index.item_lookup.get(id).copied()
     }
 
+    /// The item at position `position` of the items sorted by id.
+    pub(crate) fn sorted_item(&self, position: usize) -> Option<usize> {
+        self.index.sorted_items.get(position).copied()
+    }
+
+    /// The item ids between quotes, instrument order.
+    pub(crate) fn quoted_item_ids(&self) -> &[Box<[u8]>] {
+        &self.index.quoted_item_ids
+    }
+
+    /// The option ids of item `item`'s scale, between quotes.
+    pub(crate) fn quoted_option_ids(&self, item: usize) -> Option<&[Box<[u8]>]> {
+        self.index.quoted_option_ids.get(self.index.items.get(item)?.scale).map(Vec::as_slice)
+    }
+
+    /// The position of item `item` among the items sorted by id.
+    pub(crate) fn sorted_position(&self, item: usize) -> usize {
+        self.index.sorted_position.get(item).copied().unwrap_or(usize::MAX - 1)
+    }
+
     /// Index of a category id.
     pub(crate) fn category_index(&self, id: &str) -> Option<usize> {
         self.index.category_lookup.get(id).copied()
@@ -434,6 +466,9 @@ impl Instrument {
         prefixes.iter().zip(options).position(|(p, o)| *p == wanted && (wanted.is_whole() || o.id == option))
     }
 }
+
+/// The largest category maximum whose percents and levels are tabulated.
+pub(crate) const SMALL_MAX: u64 = 64;
 
 impl Index {
     /// Builds the tables; `None` only if the spec was not checked (a reference is dangling).
@@ -487,15 +522,42 @@ impl Index {
                 .collect(),
             reference: InstrumentRef::new(spec.id.as_str(), spec.version.clone()),
         };
+        let quote = |id: &SharedStr| format!("\"{id}\"").into_bytes().into_boxed_slice();
+        let quoted_item_ids = names.item_ids.iter().map(quote).collect();
+        let quoted_option_ids = names.option_ids.iter().map(|ids| ids.iter().map(quote).collect()).collect();
+        let category_set = spec.scoring.level_sets.get(set(&spec.scoring.category.levels)?)?;
+        let small_percents = (0..=SMALL_MAX)
+            .map(|max| {
+                (0..=max)
+                    .map(|points| {
+                        let percent = crate::Exact::percent(points, max);
+                        let level = percent.as_ref().and_then(|p| crate::level_for(category_set, p)).map(|(i, _)| i);
+                        (percent, level)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut sorted_items: Vec<usize> = (0..names.item_ids.len()).collect();
+        sorted_items.sort_by(|a, b| names.item_ids[*a].as_str().cmp(names.item_ids[*b].as_str()));
+        let mut sorted_position = vec![0; sorted_items.len()];
+        for (position, item) in sorted_items.iter().enumerate() {
+            sorted_position[*item] = position;
+        }
         Some(Index {
             items,
             item_lookup,
+            sorted_items,
+            sorted_position,
+            quoted_item_ids,
+            quoted_option_ids,
+            small_percents,
             category_lookup,
             names,
             category_items,
             scales,
             category_levels: set(&spec.scoring.category.levels)?,
             overall_levels: set(&spec.scoring.overall.levels)?,
+            json: crate::writer::JsonTextsCell::new(),
         })
     }
 }

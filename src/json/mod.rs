@@ -129,3 +129,32 @@ mod tests {
         assert_eq!(clip(&"x".repeat(500)).chars().count(), 121);
     }
 }
+
+/// Test helpers.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use serde_json::Value;
+
+    /// Every JSON Pointer in `value`, the document itself first.
+    pub(crate) fn pointers(value: &Value) -> Vec<String> {
+        fn walk(value: &Value, at: String, out: &mut Vec<String>) {
+            out.push(at.clone());
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        walk(v, super::push_token(&at, k), out);
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        walk(v, super::push_index(&at, i), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(value, String::new(), &mut out);
+        out
+    }
+}

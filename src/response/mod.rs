@@ -18,6 +18,7 @@
 //! items are allowed: they are reported as missing and score zero.
 
 mod error;
+mod fast;
 mod parse;
 mod validate;
 

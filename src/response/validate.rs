@@ -40,6 +40,18 @@ pub struct ValidatedResponse<'i> {
 }
 
 impl<'i> ValidatedResponse<'i> {
+    /// A response whose parts were checked against `instrument` (by the fast reader).
+    pub(super) fn from_parts(
+        instrument: &'i Instrument,
+        organization: Organization,
+        assessed_on: Date,
+        answers: Vec<Option<u8>>,
+        notes: Option<BTreeMap<String, String>>,
+        focus_categories: Option<Vec<String>>,
+    ) -> Self {
+        ValidatedResponse { instrument, organization, assessed_on, answers, notes, focus_categories, extensions: None }
+    }
+
     /// The instrument the response was validated against.
     #[must_use]
     pub fn instrument(&self) -> &'i Instrument {
@@ -105,6 +117,43 @@ impl<'i> ValidatedResponse<'i> {
         crate::score::score(self)
     }
 
+    /// The [`ScoreSummary`](crate::ScoreSummary): the report cut to per-category and overall
+    /// totals and the opportunities as item ids.
+    #[must_use]
+    pub fn score_summary(&self) -> crate::ScoreSummary {
+        let sheet = self.sheet();
+        crate::score::summary(self.instrument, self.organization.clone(), self.assessed_on, &sheet)
+    }
+
+    /// Appends the score report as compact JSON to `out`: the same bytes as
+    /// `serde_json::to_writer(out, &self.score())`, written directly from the scores (no
+    /// report is built), several times faster.
+    ///
+    /// ```
+    /// use health_equity_assessment::Registry;
+    ///
+    /// let validated = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+    /// let mut out = Vec::new();
+    /// validated.write_score_json(&mut out);
+    /// assert_eq!(out, serde_json::to_vec(&validated.score())?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_score_json(&self, out: &mut Vec<u8>) {
+        let sheet = self.sheet();
+        crate::writer::report(out, self.instrument, &self.answers, &self.organization, self.assessed_on, &sheet);
+    }
+
+    /// Appends the score summary as compact JSON to `out`: the same bytes as
+    /// `serde_json::to_writer(out, &self.score_summary())`.
+    pub fn write_summary_json(&self, out: &mut Vec<u8>) {
+        let sheet = self.sheet();
+        crate::writer::summary(out, self.instrument, &self.organization, self.assessed_on, &sheet);
+    }
+
+    fn sheet(&self) -> crate::score::Sheet {
+        crate::score::sheet(self.instrument, &self.answers, crate::score::focus_of(self))
+    }
+
     /// The response document again, losslessly (notes, focus categories and extensions
     /// included).
     #[must_use]
@@ -151,7 +200,10 @@ fn lenient(map: &BTreeMap<String, String>) -> Vec<(Cow<'_, str>, parse::Lenient<
     map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Ok(Cow::Borrowed(v.as_str())))).collect()
 }
 
-fn validate_draft<'i>(draft: Draft<'_>, instrument: &'i Instrument) -> Result<ValidatedResponse<'i>, ResponseError> {
+pub(super) fn validate_draft<'i>(
+    draft: Draft<'_>,
+    instrument: &'i Instrument,
+) -> Result<ValidatedResponse<'i>, ResponseError> {
     let mut problems = draft.problems;
     let name = || instrument.reference();
 
@@ -312,7 +364,13 @@ impl Instrument {
         text: &str,
         limits: &ResponseLimits,
     ) -> Result<ValidatedResponse<'i>, ResponseError> {
-        validate_draft(parse::parse(text, limits), self)
+        let fast = super::fast::validate(text, limits, |id, version| {
+            (id == self.id() && version == self.version()).then_some(self)
+        });
+        match fast {
+            Some(validated) => Ok(validated),
+            None => validate_draft(parse::parse(text, limits), self),
+        }
     }
 }
 
@@ -369,6 +427,9 @@ impl Registry {
         text: &str,
         limits: &ResponseLimits,
     ) -> Result<ValidatedResponse<'_>, ResponseError> {
+        if let Some(validated) = super::fast::validate(text, limits, |id, version| self.get(id, version)) {
+            return Ok(validated);
+        }
         let mut draft = parse::parse(text, limits);
         let Some(DraftRef { id, version }) = &draft.instrument else {
             return Err(refused(draft.problems));

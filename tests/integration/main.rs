@@ -20,6 +20,7 @@ mod properties;
 mod reader_agreement;
 mod redcap;
 mod report_snapshots;
+mod report_writer;
 mod response_validation;
 mod round_trips;
 mod rule_kinds;
