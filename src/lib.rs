@@ -104,9 +104,9 @@ pub use batch::{
     BatchLine, BatchOutput, ValidationResult, score_line, score_line_with, summarize_line_with, write_batch_line,
 };
 pub use cohort::{
-    Ambiguous, CategorySummary, Cohort, CohortError, CohortOptions, CohortReport, Duplicate, DuplicateReason,
-    InstrumentSummary, ItemSummary, NotComparable, OutsideWindow, Phase, RejectedDocument, SummaryRow, TidyRow,
-    Unpaired, summary_rows,
+    Ambiguous, CategorySummary, Cohort, CohortError, CohortOptions, CohortRecord, CohortReport, Duplicate,
+    DuplicateReason, InstrumentSummary, ItemSummary, NotComparable, OutsideWindow, Phase, RejectedDocument, SummaryRow,
+    TidyRow, Unpaired, summary_rows,
 };
 pub use crosswalk::{
     BUILTIN_CROSSWALK_FILES, Basis, CROSSWALK_FORMAT_VERSION, Crosswalk, CrosswalkError, CrosswalkProblem,
@@ -137,7 +137,7 @@ pub use score::{
     ScoreReport, ScoreSummary, SummaryCategory, SummaryTotal, level_for,
 };
 pub use shared::SharedStr;
-pub use table::{CsvError, Formulas, to_csv};
+pub use table::{CsvError, CsvWriter, Formulas, to_csv};
 
 /// The largest instrument, item-map or crosswalk file read: 16 MiB.
 pub const MAX_FILE_BYTES: usize = 16 << 20;

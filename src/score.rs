@@ -622,17 +622,4 @@ impl ScoreReport {
     pub fn category(&self, id: &str) -> Option<&CategoryScore> {
         self.categories.iter().find(|c| c.id == *id)
     }
-
-    /// Exact terms that add up to the overall percent, each with a small denominator: the
-    /// scored category percents over their count (mean rule), or the percent itself (sum
-    /// rule). A cohort adds these instead of the overall percents, whose denominators differ
-    /// from organization to organization, so its sums stay linear in the organizations.
-    pub(crate) fn overall_percent_terms(&self) -> Vec<Exact> {
-        let rule = match self.overall.rule {
-            OverallRuleKind::MeanOfCategoryPercents => OverallRule::MeanOfCategoryPercents,
-            OverallRuleKind::SumOfCategoryPoints => OverallRule::SumOfCategoryPoints,
-        };
-        let categories: Vec<Option<&Exact>> = self.categories.iter().map(|c| c.percent_exact.as_ref()).collect();
-        rule.percent_terms(self.overall.percent_exact.as_ref(), &categories)
-    }
 }

@@ -58,17 +58,70 @@ impl crate::problem::Problem for CsvError {
 /// # Ok::<(), health_equity_assessment::CsvError>(())
 /// ```
 pub fn to_csv<T: Serialize>(rows: &[T], formulas: Formulas) -> Result<String, CsvError> {
-    let error = |e: &dyn std::fmt::Display| CsvError { message: e.to_string() };
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = CsvWriter::new(formulas);
     for row in rows {
-        match formulas {
-            Formulas::Raw => writer.serialize(row),
-            Formulas::Neutralize => writer.serialize(Neutral(row)),
-        }
-        .map_err(|e| error(&e))?;
+        writer.row(row)?;
     }
-    let bytes = writer.into_inner().map_err(|e| error(&e))?;
-    String::from_utf8(bytes).map_err(|e| error(&e))
+    String::from_utf8(writer.take()?).map_err(|e| CsvError { message: e.to_string() })
+}
+
+/// CSV written a piece at a time, for tables too large to hold whole (the tidy table of a
+/// million organizations): add rows, and [`take`](Self::take) what was written so far. The
+/// bytes taken in turn are the bytes [`to_csv`] gives for all the rows.
+///
+/// ```
+/// use health_equity_assessment::{CsvWriter, Formulas, to_csv};
+///
+/// #[derive(serde::Serialize)]
+/// struct Row { id: u32 }
+///
+/// let mut writer = CsvWriter::new(Formulas::Neutralize);
+/// let mut out = Vec::new();
+/// for id in 0..3 {
+///     writer.row(&Row { id })?;
+///     out.extend(writer.take()?);
+/// }
+/// assert_eq!(out, to_csv(&[Row { id: 0 }, Row { id: 1 }, Row { id: 2 }], Formulas::Neutralize)?.into_bytes());
+/// # Ok::<(), health_equity_assessment::CsvError>(())
+/// ```
+#[derive(Debug)]
+pub struct CsvWriter {
+    writer: csv::Writer<Vec<u8>>,
+    formulas: Formulas,
+    /// Whether a row (and so the header) was written.
+    started: bool,
+}
+
+impl CsvWriter {
+    /// A writer; the header comes from the first row's field names.
+    #[must_use]
+    pub fn new(formulas: Formulas) -> Self {
+        CsvWriter { writer: csv::Writer::from_writer(Vec::new()), formulas, started: false }
+    }
+
+    /// Writes one row (and, before the first, the header).
+    ///
+    /// # Errors
+    /// [`CsvError`] when the row is not a flat record.
+    pub fn row<T: Serialize>(&mut self, row: &T) -> Result<(), CsvError> {
+        self.started = true;
+        match self.formulas {
+            Formulas::Raw => self.writer.serialize(row),
+            Formulas::Neutralize => self.writer.serialize(Neutral(row)),
+        }
+        .map_err(|e| CsvError { message: e.to_string() })
+    }
+
+    /// The bytes written since the last call.
+    ///
+    /// # Errors
+    /// [`CsvError`] if the rows could not be flushed.
+    pub fn take(&mut self) -> Result<Vec<u8>, CsvError> {
+        // The header is written once: a writer that follows a row writes none.
+        let next = csv::WriterBuilder::new().has_headers(!self.started).from_writer(Vec::new());
+        let written = std::mem::replace(&mut self.writer, next);
+        written.into_inner().map_err(|e| CsvError { message: e.to_string() })
+    }
 }
 
 /// A value whose strings are neutralized when it is serialized.

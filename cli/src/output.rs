@@ -80,3 +80,20 @@ pub fn emit_lines<T: Serialize>(values: impl IntoIterator<Item = T>) -> Result<(
 pub fn csv_text<T: Serialize>(rows: &[T], formulas: health_equity_assessment::Formulas) -> Result<String, Failure> {
     health_equity_assessment::to_csv(rows, formulas).map_err(|e| Failure::Usage(e.to_string()))
 }
+
+/// Writes rows as CSV as they come, a few thousand at a time, in bounded memory.
+pub fn emit_csv_rows<T: Serialize>(
+    rows: impl IntoIterator<Item = T>,
+    formulas: health_equity_assessment::Formulas,
+) -> Result<(), Failure> {
+    let mut writer = health_equity_assessment::CsvWriter::new(formulas);
+    let mut out = io::stdout().lock();
+    for (n, row) in rows.into_iter().enumerate() {
+        writer.row(&row).map_err(|e| Failure::Usage(e.to_string()))?;
+        if n % 4096 == 4095 {
+            out.write_all(&writer.take().map_err(|e| Failure::Usage(e.to_string()))?).map_err(write_failure)?;
+        }
+    }
+    out.write_all(&writer.take().map_err(|e| Failure::Usage(e.to_string()))?).map_err(write_failure)?;
+    out.flush().map_err(write_failure)
+}

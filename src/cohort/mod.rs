@@ -49,18 +49,22 @@
 //! Benjamini–Hochberg across the categories of the instrument. For each item: how many
 //! organizations moved to, or away from, the top option, with [McNemar's test](fn@crate::stats::mcnemar).
 
+mod record;
 mod tidy;
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use record::CohortRecord;
 pub use tidy::{Phase, SummaryRow, TidyRow, summary_rows};
+
+use record::{Arena, Layouts, Record, View};
 
 use crate::Exact;
 use crate::exact::ExactSum;
 use crate::progress::{LevelMovement, Program, WindowVerdict};
-use crate::score::{CategoryScore, Engine, ItemStatus, ScoreReport};
+use crate::score::{Engine, ItemStatus, ScoreReport};
 use crate::stats::{
     self, HodgesLehmannOptions, HodgesLehmannResult, McNemarOptions, McNemarResult, PAdjustMethod, PairedBinaryTable,
     SignTestResult, StatsError, WilcoxonOptions, WilcoxonResult, ZeroHandling,
@@ -94,7 +98,7 @@ impl Default for CohortOptions {
             wilcoxon: WilcoxonOptions::default(),
             hodges_lehmann: HodgesLehmannOptions::default().with_zero_handling(ZeroHandling::Drop),
             mcnemar: McNemarOptions::default(),
-            max_assessments: 1_000_000,
+            max_assessments: 4_000_000,
         }
     }
 }
@@ -185,7 +189,10 @@ impl crate::problem::Problem for CohortError {
 /// The assessments of a cohort, and the documents that could not be read.
 #[derive(Debug, Clone, Default)]
 pub struct Cohort {
-    entries: Vec<(String, ScoreReport)>,
+    /// Each assessment with its source, kept compact (see [`CohortRecord`]).
+    entries: Vec<Record>,
+    layouts: Layouts,
+    arena: Arena,
     rejected: Vec<RejectedDocument>,
     /// Documents the caller found to be another document again (same file).
     duplicates: Vec<Duplicate>,
@@ -200,7 +207,15 @@ impl Cohort {
 
     /// Adds a scored assessment read from `source` (a file name, `file:line`, …).
     pub fn add(&mut self, source: impl Into<String>, report: ScoreReport) {
-        self.entries.push((source.into(), report));
+        let record = Record::of_report(&source.into(), &report, &mut self.layouts, &mut self.arena);
+        self.entries.push(record);
+    }
+
+    /// Adds an assessment reduced to a [`CohortRecord`] (made from a validated response, in
+    /// any thread): the same as adding its score report, without building the report.
+    pub fn add_record(&mut self, source: impl Into<String>, record: CohortRecord<'_>) {
+        let record = record.into_record(&source.into(), &mut self.layouts, &mut self.arena);
+        self.entries.push(record);
     }
 
     /// Records a document that could not be read or validated, so the report lists it.
@@ -250,9 +265,9 @@ impl Cohort {
                 pairs.iter().filter(|p| p.verdict != WindowVerdict::Within && p.verdict != WindowVerdict::NotChecked)
             {
                 late.push(OutsideWindow {
-                    organization: p.baseline.organization.id.to_string(),
-                    instrument: p.baseline.instrument.id.to_string(),
-                    follow_up: p.follow_up.assessed_on,
+                    organization: p.baseline.organization_id().to_owned(),
+                    instrument: p.baseline.instrument().id.to_string(),
+                    follow_up: p.follow_up.assessed_on(),
                     verdict: p.verdict,
                     days_late: p.days_late,
                     included: p.included,
@@ -281,18 +296,25 @@ impl Cohort {
         })
     }
 
-    /// One row per organization × phase × category: tidy data for pandas and R.
-    #[must_use]
-    pub fn tidy_rows(&self, options: &CohortOptions) -> Vec<TidyRow> {
-        tidy::rows(self, &self.pair(options))
+    /// One row per organization × phase × category: tidy data for pandas and R, made as they
+    /// are read (a million organizations' table need not be held whole; write it with
+    /// [`CsvWriter`](crate::CsvWriter)).
+    pub fn tidy_rows(&self, options: &CohortOptions) -> impl Iterator<Item = TidyRow> + '_ {
+        tidy::rows(self.pair(options))
     }
 
     fn pair<'c>(&'c self, options: &CohortOptions) -> Pairing<'c> {
         // One sort by (instrument, organization, date, content, source) groups each
         // organization's assessments together, puts identical documents side by side and
         // fixes every choice below independently of the order documents were added in.
-        let mut order: Vec<Entry<'c>> =
-            self.entries.iter().map(|(s, r)| Entry { source: s.as_str(), report: r }).collect();
+        let mut order: Vec<Entry<'c>> = self
+            .entries
+            .iter()
+            .filter_map(|r| {
+                let view = View::new(&self.layouts, &self.arena, r)?;
+                Some(Entry { source: view.source(), view })
+            })
+            .collect();
         order.sort_by(|a, b| a.cmp_key(b));
         let mut pairing = Pairing::default();
         // Identical content: keep the first by source name.
@@ -310,17 +332,17 @@ impl Cohort {
         let deadline = options.program.as_ref().and_then(Program::deadline);
         let mut organizations = std::collections::HashSet::new();
         for list in order.chunk_by(|a, b| {
-            a.report.instrument.id == b.report.instrument.id && a.report.organization.id == b.report.organization.id
+            a.view.instrument().id == b.view.instrument().id && a.view.organization_id() == b.view.organization_id()
         }) {
             pairing.groups_seen += 1;
             let (Some(first), Some(last)) = (list.first(), list.last()) else { continue };
-            organizations.insert(first.report.organization.id.as_str());
-            let (bs, b, fs, f) = (first.source, first.report, last.source, last.report);
+            organizations.insert(first.view.organization_id());
+            let (bs, b, fs, f) = (first.source, first.view, last.source, last.view);
             if list.len() == 1 {
                 pairing.unpaired.push(Unpaired {
-                    organization: b.organization.id.to_string(),
-                    instrument: b.instrument.to_string(),
-                    assessed_on: b.assessed_on,
+                    organization: b.organization_id().to_owned(),
+                    instrument: b.instrument().to_string(),
+                    assessed_on: b.assessed_on(),
                     source: bs.to_owned(),
                 });
                 pairing.singles.push((bs, b));
@@ -328,38 +350,38 @@ impl Cohort {
             }
             // Two different assessments on the baseline's (or the follow-up's) date: which one
             // is the baseline would be decided by nothing but the order of the input.
-            let tied = |date: Date| list.iter().filter(|e| e.report.assessed_on == date).count() > 1;
-            let tie = [b.assessed_on, f.assessed_on].into_iter().find(|d| tied(*d));
+            let tied = |date: Date| list.iter().filter(|e| e.view.assessed_on() == date).count() > 1;
+            let tie = [b.assessed_on(), f.assessed_on()].into_iter().find(|d| tied(*d));
             if let Some(date) = tie {
                 pairing.ambiguous.push(Ambiguous {
-                    organization: b.organization.id.to_string(),
-                    instrument: b.instrument.id.to_string(),
+                    organization: b.organization_id().to_owned(),
+                    instrument: b.instrument().id.to_string(),
                     assessed_on: date,
                     sources: list
                         .iter()
-                        .filter(|e| e.report.assessed_on == date)
+                        .filter(|e| e.view.assessed_on() == date)
                         .map(|e| e.source.to_owned())
                         .collect(),
                 });
-                pairing.excluded.extend(list.iter().map(|e| (e.source, e.report)));
+                pairing.excluded.extend(list.iter().map(|e| (e.source, e.view)));
                 continue;
             }
-            if b.instrument.version.major != f.instrument.version.major {
+            if b.instrument().version.major != f.instrument().version.major {
                 pairing.not_comparable.push(NotComparable {
-                    organization: b.organization.id.to_string(),
-                    baseline: b.instrument.to_string(),
-                    follow_up: f.instrument.to_string(),
+                    organization: b.organization_id().to_owned(),
+                    baseline: b.instrument().to_string(),
+                    follow_up: f.instrument().to_string(),
                     reason: "different major versions of the instrument".to_owned(),
                 });
-                pairing.singles.extend(list.iter().map(|e| (e.source, e.report)));
+                pairing.singles.extend(list.iter().map(|e| (e.source, e.view)));
                 continue;
             }
             let (verdict, days_late) = options
                 .program
                 .as_ref()
-                .map_or((WindowVerdict::NotChecked, None), |p| p.verdict(deadline, f.assessed_on));
+                .map_or((WindowVerdict::NotChecked, None), |p| p.verdict(deadline, f.assessed_on()));
             let included = !(options.exclude_late && verdict == WindowVerdict::Late);
-            pairing.intermediate.extend(list[1..list.len() - 1].iter().map(|e| (e.source, e.report)));
+            pairing.intermediate.extend(list[1..list.len() - 1].iter().map(|e| (e.source, e.view)));
             let pair = Pair {
                 baseline_source: bs,
                 follow_up_source: fs,
@@ -370,8 +392,8 @@ impl Cohort {
                 included,
             };
             match pairing.groups.last_mut() {
-                Some((instrument, pairs)) if *instrument == b.instrument.id => pairs.push(pair),
-                _ => pairing.groups.push((b.instrument.id.to_string(), vec![pair])),
+                Some((instrument, pairs)) if *instrument == b.instrument().id => pairs.push(pair),
+                _ => pairing.groups.push((b.instrument().id.to_string(), vec![pair])),
             }
         }
         pairing.organizations = organizations.len();
@@ -383,16 +405,16 @@ impl Cohort {
 #[derive(Clone, Copy)]
 struct Entry<'c> {
     source: &'c str,
-    report: &'c ScoreReport,
+    view: View<'c>,
 }
 
 impl Entry<'_> {
     /// Instrument id, organization, date, then content, then source: a total order, so the
     /// sort does not depend on the input order.
     fn cmp_key(&self, other: &Self) -> std::cmp::Ordering {
-        let (a, b) = (self.report, other.report);
-        (a.instrument.id.as_str(), a.organization.id.as_str(), a.assessed_on)
-            .cmp(&(b.instrument.id.as_str(), b.organization.id.as_str(), b.assessed_on))
+        let (a, b) = (&self.view, &other.view);
+        (a.instrument().id.as_str(), a.organization_id(), a.assessed_on())
+            .cmp(&(b.instrument().id.as_str(), b.organization_id(), b.assessed_on()))
             .then_with(|| self.content_cmp(other))
             .then_with(|| self.source.cmp(other.source))
     }
@@ -400,19 +422,19 @@ impl Entry<'_> {
     /// Compares what the documents say beyond organization id and date: the instrument version,
     /// the organization's name and every answer.
     fn content_cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let (a, b) = (self.report, other.report);
-        fn answers(r: &ScoreReport) -> impl Iterator<Item = (&str, Option<&str>)> {
-            r.categories.iter().flat_map(|c| c.items.iter().map(|i| (i.id.as_str(), i.answer.as_deref())))
-        }
-        (&a.instrument.version, &a.organization.name)
-            .cmp(&(&b.instrument.version, &b.organization.name))
-            .then_with(|| answers(a).cmp(answers(b)))
+        let (a, b) = (&self.view, &other.view);
+        (&a.instrument().version, a.organization_name())
+            .cmp(&(&b.instrument().version, b.organization_name()))
+            .then_with(
+                || if a.same_codes(b) { std::cmp::Ordering::Equal } else { a.answer_pairs().cmp(b.answer_pairs()) },
+            )
     }
 
     fn same_content(&self, other: &Self) -> bool {
-        self.report.instrument == other.report.instrument
-            && self.report.organization == other.report.organization
-            && self.report.assessed_on == other.report.assessed_on
+        self.view.instrument() == other.view.instrument()
+            && self.view.organization_id() == other.view.organization_id()
+            && self.view.organization_name() == other.view.organization_name()
+            && self.view.assessed_on() == other.view.assessed_on()
             && self.content_cmp(other).is_eq()
     }
 }
@@ -428,22 +450,22 @@ struct Pairing<'c> {
     /// Organizations whose baseline or follow-up is ambiguous.
     ambiguous: Vec<Ambiguous>,
     /// The assessments of ambiguous organizations.
-    excluded: Vec<(&'c str, &'c ScoreReport)>,
+    excluded: Vec<(&'c str, View<'c>)>,
     /// Pairs per instrument id, in id order.
     groups: Vec<(String, Vec<Pair<'c>>)>,
     unpaired: Vec<Unpaired>,
     not_comparable: Vec<NotComparable>,
     /// Assessments of unpaired or not comparable organizations.
-    singles: Vec<(&'c str, &'c ScoreReport)>,
+    singles: Vec<(&'c str, View<'c>)>,
     /// Assessments between an organization's first and last.
-    intermediate: Vec<(&'c str, &'c ScoreReport)>,
+    intermediate: Vec<(&'c str, View<'c>)>,
 }
 
 struct Pair<'c> {
     baseline_source: &'c str,
     follow_up_source: &'c str,
-    baseline: &'c ScoreReport,
-    follow_up: &'c ScoreReport,
+    baseline: View<'c>,
+    follow_up: View<'c>,
     verdict: WindowVerdict,
     days_late: Option<u32>,
     included: bool,
@@ -725,14 +747,14 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
     let included: Vec<&Pair<'_>> = pairs.iter().filter(|p| p.included).collect();
     let versions: Vec<String> = pairs
         .iter()
-        .flat_map(|p| [&p.baseline.instrument.version, &p.follow_up.instrument.version])
+        .flat_map(|p| [&p.baseline.instrument().version, &p.follow_up.instrument().version])
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .map(ToString::to_string)
         .collect();
     // Categories of the newest follow-up version, in its order.
     let Some(template) =
-        pairs.iter().map(|p| p.follow_up).max_by(|a, b| a.instrument.version.cmp(&b.instrument.version))
+        pairs.iter().map(|p| p.follow_up).max_by(|a, b| a.instrument().version.cmp(&b.instrument().version))
     else {
         return Ok(InstrumentSummary {
             instrument: instrument.to_owned(),
@@ -745,33 +767,35 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
         });
     };
 
-    let mut series: Vec<Series> = template.categories.iter().map(|_| Series::new(included.len())).collect();
-    let mut overall = Series::new(included.len());
-    let item_count: usize = template.categories.iter().map(|c| c.items.len()).sum();
+    let template_categories: Vec<record::CategoryView<'_>> = template.categories().collect();
+    let item_count: usize = template_categories.iter().map(record::CategoryView::item_count).sum();
     // Per template item: [met both, met at baseline only, met at follow-up only, neither].
     let mut tables = vec![[0u64; 4]; item_count];
-    for pair in &included {
-        let (b, f) = (pair.baseline, pair.follow_up);
-        let mut item = 0;
-        for (k, category) in template.categories.iter().enumerate() {
+    // One category at a time (one pass over the pairs each), so only one series of a million
+    // differences is held at once.
+    let mut categories = Vec::with_capacity(template_categories.len());
+    let mut first_item = 0;
+    for (k, category) in template_categories.iter().enumerate() {
+        let mut series = Series::new(included.len());
+        for pair in &included {
+            let (b, f) = (&pair.baseline, &pair.follow_up);
             let (Some(bc), Some(fc)) =
-                (category_like(b, template, k, &category.id), category_like(f, template, k, &category.id))
+                (category_like(b, &template, k, category.id()), category_like(f, &template, k, category.id()))
             else {
-                item += category.items.len();
                 continue;
             };
-            series[k].push(
-                bc.percent_exact.as_ref(),
-                fc.percent_exact.as_ref(),
-                (bc.level_index, fc.level_index),
+            series.push(
+                bc.percent_exact().as_ref(),
+                fc.percent_exact().as_ref(),
+                (bc.level_index(), fc.level_index()),
                 None,
             );
-            for (i, template_item) in category.items.iter().enumerate() {
-                let statuses = (item_like(bc, i, &template_item.id), item_like(fc, i, &template_item.id));
+            for (i, template_item) in category.item_ids().enumerate() {
+                let statuses = (bc.item_status_like(i, template_item), fc.item_status_like(i, template_item));
                 if let (Some(bs), Some(fs)) = statuses
                     && bs != ItemStatus::NotApplicable
                     && fs != ItemStatus::NotApplicable
-                    && let Some(table) = tables.get_mut(item + i)
+                    && let Some(table) = tables.get_mut(first_item + i)
                 {
                     let slot = match (bs == ItemStatus::Met, fs == ItemStatus::Met) {
                         (true, true) => 0,
@@ -782,21 +806,18 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
                     table[slot] += 1;
                 }
             }
-            item += category.items.len();
         }
-        let terms = (b.overall_percent_terms(), f.overall_percent_terms());
-        overall.push(
-            b.overall.percent_exact.as_ref(),
-            f.overall.percent_exact.as_ref(),
-            (b.overall.level_index, f.overall.level_index),
-            Some((&terms.0, &terms.1)),
-        );
+        first_item += category.item_count();
+        categories.push(category_summary(instrument, category.id(), category.title(), series, options)?);
+    }
+    let mut overall = Series::new(included.len());
+    for pair in &included {
+        let (b, f) = (&pair.baseline, &pair.follow_up);
+        let (bo, fo) = (b.overall_percent(), f.overall_percent());
+        let terms = (b.overall_percent_terms(bo.as_ref()), f.overall_percent_terms(fo.as_ref()));
+        overall.push(bo.as_ref(), fo.as_ref(), (b.overall_level(), f.overall_level()), Some((&terms.0, &terms.1)));
     }
 
-    let mut categories = Vec::with_capacity(series.len());
-    for (category, s) in template.categories.iter().zip(series) {
-        categories.push(category_summary(instrument, &category.id, &category.title, s, options)?);
-    }
     let p_values: Vec<Option<f64>> = categories.iter().map(|c| c.wilcoxon.as_ref().and_then(|w| w.p_value)).collect();
     let stats_error =
         |source| CohortError::Statistics { instrument: instrument.to_owned(), category: "*".to_owned(), source };
@@ -808,10 +829,9 @@ fn summarize(instrument: &str, pairs: &[Pair<'_>], options: &CohortOptions) -> R
     }
     let overall = category_summary(instrument, "overall", "Overall", overall, options)?;
 
-    let items = template
-        .categories
+    let items = template_categories
         .iter()
-        .flat_map(|c| c.items.iter().map(move |i| (c.id.as_str(), i.id.as_str())))
+        .flat_map(|c| c.item_ids().map(move |i| (c.id().as_str(), i.as_str())))
         .zip(&tables)
         .map(|((category, item), table)| item_summary(category, item, table, &options.mcnemar))
         .collect();
@@ -871,19 +891,13 @@ fn category_summary(
 
 /// The category of `report` matching category `k` of `template`: by position when both are
 /// the same instrument version (same categories in the same order), else by id.
-fn category_like<'r>(report: &'r ScoreReport, template: &ScoreReport, k: usize, id: &str) -> Option<&'r CategoryScore> {
-    if report.instrument == template.instrument {
-        report.categories.get(k).filter(|c| c.id == *id)
+/// Category `k` of the template in another assessment: by position on the same instrument
+/// version, else by id.
+fn category_like<'c>(view: &View<'c>, template: &View<'_>, k: usize, id: &str) -> Option<record::CategoryView<'c>> {
+    if view.instrument() == template.instrument() {
+        view.category(k).filter(|c| *c.id() == *id)
     } else {
-        report.category(id)
-    }
-}
-
-/// The status of item `i` of a category, by position when the ids agree, else by id.
-fn item_like(category: &CategoryScore, i: usize, id: &str) -> Option<ItemStatus> {
-    match category.items.get(i) {
-        Some(item) if item.id == *id => Some(item.status),
-        _ => category.items.iter().find(|item| item.id == *id).map(|item| item.status),
+        view.category_by_id(id)
     }
 }
 

@@ -4,9 +4,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CategorySummary, Cohort, CohortReport, Pairing};
+use super::record::View;
+use super::{CategorySummary, CohortReport, Pairing};
 use crate::progress::WindowVerdict;
-use crate::score::ScoreReport;
 
 /// Which assessment of an organization a row comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -79,31 +79,32 @@ pub struct TidyRow {
 fn push_rows(
     out: &mut Vec<TidyRow>,
     source: &str,
-    report: &ScoreReport,
+    view: &View<'_>,
     phase: Phase,
     in_statistics: bool,
     window: Option<(WindowVerdict, Option<u32>)>,
 ) {
-    for c in &report.categories {
+    for c in view.categories() {
+        let percent = c.percent_exact();
         out.push(TidyRow {
-            organization_id: report.organization.id.to_string(),
-            organization_name: report.organization.name.as_ref().map(ToString::to_string),
-            instrument_id: report.instrument.id.to_string(),
-            instrument_version: report.instrument.version.to_string(),
+            organization_id: view.organization_id().to_owned(),
+            organization_name: view.organization_name().map(str::to_owned),
+            instrument_id: view.instrument().id.to_string(),
+            instrument_version: view.instrument().version.to_string(),
             phase,
-            assessed_on: report.assessed_on.to_string(),
-            category_id: c.id.to_string(),
-            category_title: c.title.to_string(),
-            focus: c.focus,
-            points: c.points,
-            max_points: c.max_points,
-            percent: c.percent,
-            percent_exact: c.percent_exact.as_ref().map(ToString::to_string),
-            level: c.level.as_ref().map(ToString::to_string),
-            level_index: c.level_index,
-            answered: c.answered,
-            missing: c.missing.len(),
-            not_applicable: c.not_applicable.len(),
+            assessed_on: view.assessed_on().to_string(),
+            category_id: c.id().to_string(),
+            category_title: c.title().to_string(),
+            focus: c.focus(),
+            points: c.points(),
+            max_points: c.max_points(),
+            percent: percent.as_ref().map(|p| p.to_f64_rounded(2)),
+            percent_exact: percent.as_ref().map(ToString::to_string),
+            level: c.level_id().map(ToString::to_string),
+            level_index: c.level_index(),
+            answered: c.answered(),
+            missing: c.missing(),
+            not_applicable: c.not_applicable(),
             in_statistics,
             window_verdict: window.map(|w| w.0),
             days_late: window.and_then(|w| w.1),
@@ -112,26 +113,30 @@ fn push_rows(
     }
 }
 
-pub(super) fn rows(cohort: &Cohort, pairing: &Pairing<'_>) -> Vec<TidyRow> {
-    let _ = cohort;
-    let mut out = Vec::new();
+/// The rows, made as they are read: one assessment's categories at a time.
+pub(super) fn rows<'c>(pairing: Pairing<'c>) -> impl Iterator<Item = TidyRow> + 'c {
+    type Phased<'c> = (&'c str, View<'c>, Phase, bool, Option<(WindowVerdict, Option<u32>)>);
+    let mut assessments: Vec<Phased<'c>> = Vec::new();
     for (_, pairs) in &pairing.groups {
         for p in pairs {
             let window = Some((p.verdict, p.days_late));
-            push_rows(&mut out, p.baseline_source, p.baseline, Phase::Baseline, p.included, window);
-            push_rows(&mut out, p.follow_up_source, p.follow_up, Phase::FollowUp, p.included, window);
+            assessments.push((p.baseline_source, p.baseline, Phase::Baseline, p.included, window));
+            assessments.push((p.follow_up_source, p.follow_up, Phase::FollowUp, p.included, window));
         }
     }
-    for (source, report) in &pairing.intermediate {
-        push_rows(&mut out, source, report, Phase::Intermediate, false, None);
+    let rest = [
+        (&pairing.intermediate, Phase::Intermediate),
+        (&pairing.singles, Phase::Single),
+        (&pairing.excluded, Phase::Ambiguous),
+    ];
+    for (list, phase) in rest {
+        assessments.extend(list.iter().map(|(source, view)| (*source, *view, phase, false, None)));
     }
-    for (source, report) in &pairing.singles {
-        push_rows(&mut out, source, report, Phase::Single, false, None);
-    }
-    for (source, report) in &pairing.excluded {
-        push_rows(&mut out, source, report, Phase::Ambiguous, false, None);
-    }
-    out
+    assessments.into_iter().flat_map(|(source, view, phase, in_statistics, window)| {
+        let mut rows = Vec::new();
+        push_rows(&mut rows, source, &view, phase, in_statistics, window);
+        rows
+    })
 }
 
 /// One category's statistics, flattened for a CSV row.

@@ -57,7 +57,7 @@ fn pairing_uses_the_earliest_and_latest_and_reports_everything_else() {
     assert_eq!(report.instruments.len(), 1);
     assert_eq!(report.instruments[0].pairs, 3);
 
-    let rows = cohort.tidy_rows(&CohortOptions::default());
+    let rows: Vec<_> = cohort.tidy_rows(&CohortOptions::default()).collect();
     let count = |phase| rows.iter().filter(|r| r.phase == phase).count();
     assert_eq!((count(Phase::Baseline), count(Phase::FollowUp)), (21, 21));
     assert_eq!(count(Phase::Intermediate), 7);

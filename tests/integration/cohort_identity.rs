@@ -66,7 +66,7 @@ fn a_tie_on_the_baseline_or_follow_up_date_is_left_out() {
         assert_eq!(report.ambiguous.len(), 1, "{:?}", report.ambiguous);
         assert_eq!(report.ambiguous[0].organization, "org-1");
         assert_eq!(report.instruments[0].pairs, 1, "only org-2 is paired");
-        let rows = cohort.tidy_rows(&CohortOptions::default());
+        let rows: Vec<_> = cohort.tidy_rows(&CohortOptions::default()).collect();
         assert_eq!(rows.iter().filter(|r| r.phase == Phase::Ambiguous).count(), 3 * 7);
         assert!(rows.iter().filter(|r| r.phase == Phase::Ambiguous).all(|r| !r.in_statistics));
     }
@@ -114,7 +114,7 @@ proptest! {
         let shuffled = build(&mut order.iter().copied());
         let (a, b) = (forward.analyze(&options).unwrap(), shuffled.analyze(&options).unwrap());
         prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
-        prop_assert_eq!(forward.tidy_rows(&options), shuffled.tidy_rows(&options));
+        prop_assert_eq!(forward.tidy_rows(&options).collect::<Vec<_>>(), shuffled.tidy_rows(&options).collect::<Vec<_>>());
         let pairs: usize = a.instruments.iter().map(|i| i.pairs).sum();
         prop_assert_eq!(pairs + a.unpaired.len() + a.not_comparable.len() + a.ambiguous.len(), a.groups);
     }

@@ -255,7 +255,7 @@ proptest! {
             pairs + report.unpaired.len() + report.not_comparable.len() + report.ambiguous.len(),
             report.groups
         );
-        let _ = cohort.tidy_rows(&CohortOptions::default());
+        let _ = cohort.tidy_rows(&CohortOptions::default()).count();
     }
 }
 

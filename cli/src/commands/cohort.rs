@@ -1,18 +1,19 @@
 //! `equity-assess cohort`: read many response documents, pair them, and print the statistics.
 
 use std::fs::File;
-use std::io::{self, BufReader, Write as _};
+use std::io::{self, Write as _};
 
 use health_equity_assessment::stats::{
     Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroHandling, ZeroMethod,
 };
 use health_equity_assessment::{
-    Cohort, CohortOptions, FollowUpWindow, Program, Registry, escape_controls, summary_rows,
+    Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, escape_controls, summary_rows,
 };
 
 use crate::args::{CsvFormulas, DocumentLimit, InstrumentFiles, options, parse_date, parse_window};
-use crate::input::{self, Line};
-use crate::output::{Failure, csv_text, emit, emit_json, emit_text};
+use crate::input;
+use crate::lines::{self, Line};
+use crate::output::{Failure, csv_text, emit_csv_rows, emit_json, emit_text};
 use crate::render;
 use crate::sources::{self, Source, Sources, shown};
 
@@ -143,7 +144,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     match args.format {
         CohortFormat::Json => emit_json(&report),
         CohortFormat::Text => emit_text(&render::cohort_text::render(&report)),
-        CohortFormat::Csv => emit(&csv_text(&cohort.tidy_rows(&options), formulas)?),
+        CohortFormat::Csv => emit_csv_rows(cohort.tidy_rows(&options), formulas),
     }
 }
 
@@ -162,19 +163,37 @@ fn load(sources: &Sources, registry: &Registry, problems: &mut Vec<String>) -> R
             Source::Document(path) => {
                 let name = shown(path);
                 match input::read_text(&name, input::max_bytes()) {
-                    Ok(text) => loader.add(name, &text),
+                    Ok(text) => {
+                        let outcome = read(registry, &text);
+                        loader.take(name, outcome);
+                    }
                     Err(e) => loader.reject(name, e.to_string()),
                 }
             }
             Source::Lines(path) => {
                 let name = shown(path);
                 let file = File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-                loader.lines(&name, BufReader::new(file))?;
+                loader.lines(&name, Box::new(file))?;
             }
-            Source::Stdin => loader.lines("<stdin>", io::stdin().lock())?,
+            Source::Stdin => loader.lines("<stdin>", Box::new(io::stdin()))?,
         }
     }
     Ok(loader.cohort)
+}
+
+/// What one document gives the cohort.
+enum Outcome<'i> {
+    Record(CohortRecord<'i>),
+    /// The document's problems, one message each.
+    Problems(Vec<String>),
+}
+
+/// Validates a document and reduces it to a cohort record (in any thread).
+fn read<'i>(registry: &'i Registry, text: &str) -> Outcome<'i> {
+    match registry.validate_json_with(text, &input::limits()) {
+        Ok(validated) => Outcome::Record(CohortRecord::new(&validated)),
+        Err(e) => Outcome::Problems(e.problems().iter().map(ToString::to_string).collect()),
+    }
 }
 
 struct Loader<'a> {
@@ -183,12 +202,11 @@ struct Loader<'a> {
     problems: &'a mut Vec<String>,
 }
 
-impl Loader<'_> {
-    fn add(&mut self, source: String, text: &str) {
-        match self.registry.validate_json_with(text, &input::limits()) {
-            Ok(validated) => self.cohort.add(source, validated.score()),
-            Err(e) => {
-                let lines: Vec<String> = e.problems().iter().map(ToString::to_string).collect();
+impl<'a> Loader<'a> {
+    fn take(&mut self, source: String, outcome: Outcome<'_>) {
+        match outcome {
+            Outcome::Record(record) => self.cohort.add_record(source, record),
+            Outcome::Problems(lines) => {
                 self.problems.extend(lines.iter().map(|l| format!("{source}: {l}")));
                 self.cohort.reject(source, lines);
             }
@@ -200,30 +218,48 @@ impl Loader<'_> {
         self.cohort.reject(source, vec![message]);
     }
 
-    fn lines<R: io::BufRead>(&mut self, name: &str, mut reader: R) -> Result<(), String> {
+    /// Newline-delimited documents, read and validated on every core, added in input order.
+    fn lines(&mut self, name: &str, input: Box<dyn io::Read + Send>) -> Result<(), String> {
         let limit = input::max_line_bytes();
-        let mut number = 0usize;
-        while let Some(line) =
-            input::read_bounded_line(&mut reader, limit).map_err(|e| format!("{name}: cannot read: {e}"))?
-        {
-            number += 1;
-            let source = format!("{name}:{number}");
-            match line {
-                Line::Text(text) => {
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                    if !text.trim().is_empty() {
-                        self.add(source, text);
+        let registry = self.registry;
+        let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+        let result = lines::process(
+            input,
+            jobs,
+            limit,
+            Vec::new,
+            |out: &mut Vec<(u64, Outcome<'a>)>, number, line| {
+                let outcome = match line {
+                    Line::Text(text) => {
+                        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                        if text.trim().is_empty() {
+                            return;
+                        }
+                        read(registry, text)
                     }
-                }
-                Line::TooLong => {
                     // The line's end is not known without reading on without bound (a source
                     // such as /dev/zero never ends one), so reading this source stops here.
-                    self.reject(source, input::too_long(limit));
-                    break;
+                    Line::TooLong => Outcome::Problems(vec![input::too_long(limit)]),
+                    Line::NotUtf8(offset) => Outcome::Problems(vec![input::not_utf8(offset)]),
+                };
+                out.push((number, outcome));
+            },
+            |out| {
+                for (number, outcome) in out.drain(..) {
+                    let source = format!("{name}:{number}");
+                    match outcome {
+                        Outcome::Problems(lines) if lines.len() == 1 => {
+                            self.reject(source, lines.into_iter().next().unwrap_or_default())
+                        }
+                        other => self.take(source, other),
+                    }
                 }
-                Line::NotUtf8(offset) => self.reject(source, input::not_utf8(offset)),
-            }
-        }
-        Ok(())
+                Ok(())
+            },
+        );
+        result.map_err(|e| match e {
+            crate::output::Failure::Usage(message) => format!("{name}: {message}"),
+            _ => format!("{name}: cannot read"),
+        })
     }
 }
