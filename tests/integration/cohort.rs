@@ -4,7 +4,7 @@ use crate::common;
 
 use health_equity_assessment::stats::{self, WilcoxonOptions};
 use health_equity_assessment::synthetic::{SyntheticCohort, generate};
-use health_equity_assessment::{Cohort, CohortOptions, Phase};
+use health_equity_assessment::{Cohort, CohortOptions, CohortRecord, Phase};
 use health_equity_assessment::{CompareOptions, Program, compare};
 use health_equity_assessment::{Exact, Instrument, Problem, Registry, ScoreReport};
 use jiff::civil::date;
@@ -158,4 +158,31 @@ fn size_limits_are_checked_first() {
     let reports = synthetic(5, 1);
     let err = cohort_of(&reports).analyze(&CohortOptions::default().with_max_assessments(4)).unwrap_err();
     assert_eq!(err.code(), "too_many_assessments");
+}
+
+#[test]
+fn compact_records_and_whole_reports_give_the_same_cohort() {
+    // Mixed instruments, missing answers and not-applicable items, late and unpaired organizations.
+    let spec = SyntheticCohort::new(60, 17).with_missing(0.1, 0.1).with_late_share(0.2).with_unpaired_share(0.2);
+    let responses: Vec<_> = generate(heoa(), &spec).collect();
+    let ihi = Registry::builtin().latest("ihi-five-component").unwrap();
+    let others: Vec<_> = generate(ihi, &SyntheticCohort::new(20, 18)).collect();
+    let mut by_report = Cohort::new();
+    let mut by_record = Cohort::new();
+    for (i, (response, instrument)) in
+        responses.iter().map(|r| (r, heoa())).chain(others.iter().map(|r| (r, ihi))).enumerate()
+    {
+        let validated = response.validate(instrument).unwrap();
+        by_record.add_record(format!("doc-{i:04}"), CohortRecord::new(&validated));
+        by_report.add(format!("doc-{i:04}"), validated.score());
+    }
+    let options = CohortOptions::default().with_program(Program::new(date(2023, 5, 1)));
+    let a = by_report.analyze(&options).unwrap();
+    let b = by_record.analyze(&options).unwrap();
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert!(a.instruments.len() == 2 && a.instruments.iter().all(|i| i.pairs > 0), "both instruments paired");
+    let rows_a: Vec<_> = by_report.tidy_rows(&options).collect();
+    let rows_b: Vec<_> = by_record.tidy_rows(&options).collect();
+    assert_eq!(rows_a, rows_b);
+    assert!(!rows_a.is_empty());
 }

@@ -13,3 +13,13 @@ fn json_reports_of_every_example() {
         insta::assert_json_snapshot!(name, report);
     }
 }
+
+#[test]
+fn json_summaries_of_every_example() {
+    for file in common::json_files("examples") {
+        let text = common::read(&format!("examples/{file}"));
+        let summary = Registry::builtin().validate_json(&text).unwrap().score_summary();
+        let name = format!("score-summary__{}", file.trim_end_matches(".json").replace('/', "__"));
+        insta::assert_json_snapshot!(name, summary);
+    }
+}

@@ -23,8 +23,17 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+    // Write from another thread: the child writes output while it reads, and a full stdout pipe
+    // would otherwise stop both.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The child may stop reading early (a usage error); a broken pipe is its answer, not ours.
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
 }
 
 fn stdout(o: &Output) -> String {
@@ -422,6 +431,53 @@ fn score_ndjson_streams_one_line_per_input_line() {
     assert!(stderr(&o).contains("larger than the limit of 100 bytes"), "{}", stderr(&o));
     let o = run(&["score", "--ndjson", "--format", "text", BASE]);
     assert_eq!(o.status.code(), Some(2), "--ndjson writes JSON only");
+}
+
+#[test]
+fn every_job_count_writes_the_same_bytes_in_input_order() {
+    let o = run(&["synthetic-cohort", "--organizations", "400", "--seed", "11"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Bad lines in the middle keep their place and their line numbers.
+    let mut input = o.stdout.clone();
+    input.extend_from_slice(b"{broken\n\n[1]\n");
+    input.extend_from_slice(&o.stdout);
+    for report in ["full", "summary"] {
+        let one = run_stdin(&["score", "--ndjson", "-", "--jobs", "1", "--report", report], &input);
+        assert_eq!(one.status.code(), Some(1), "two lines fail: {}", stderr(&one));
+        let lines: Vec<serde_json::Value> = stdout(&one).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 1602, "{report}: one line out per non-blank line in");
+        let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{report}: input order");
+        assert_eq!(lines[800]["line"], 801);
+        assert_eq!(lines[800]["problems"][0]["code"], "syntax");
+        assert_eq!(lines[801]["line"], 803, "the blank line 802 is skipped");
+        for jobs in ["2", "3", "8", "256"] {
+            let many = run_stdin(&["score", "--ndjson", "-", "--jobs", jobs, "--report", report], &input);
+            assert_eq!(many.status.code(), Some(1));
+            assert!(many.stdout == one.stdout, "{report}: --jobs {jobs} differs from --jobs 1");
+        }
+    }
+    let o = run_stdin(&["score", "--ndjson", "-", "--jobs", "0"], b"");
+    assert_eq!(o.status.code(), Some(2), "--jobs 0 is a usage error: {}", stderr(&o));
+    let o = run_stdin(&["score", "--ndjson", "-", "--jobs", "257"], b"");
+    assert!(stderr(&o).contains("1..=256"), "the bound is named: {}", stderr(&o));
+}
+
+#[test]
+fn summary_reports_name_opportunities_by_item_id() {
+    let o = run(&["score", BASE, "--report", "summary"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let full: serde_json::Value = serde_json::from_str(&stdout(&run(&["score", BASE]))).unwrap();
+    let ids: Vec<&str> =
+        full["opportunities"].as_array().unwrap().iter().map(|o| o["item"].as_str().unwrap()).collect();
+    let summary_ids: Vec<&str> =
+        summary["opportunities"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert_eq!(summary_ids, ids);
+    assert_eq!(summary["overall"]["level"], full["overall"]["level"]);
+    insta::assert_snapshot!("score-summary__heoa-baseline", stdout(&o));
+    let o = run(&["score", BASE, "--report", "summary", "--format", "text"]);
+    assert_eq!(o.status.code(), Some(2), "summaries are JSON only: {}", stderr(&o));
 }
 
 #[test]

@@ -458,6 +458,18 @@ fn every_json_output_validates_against_its_schema() {
     for line in stdout(&o).lines() {
         assert_valid("batch-line", &serde_json::from_str(line).unwrap(), "batch");
     }
+    let o = run_stdin(&["score", "--ndjson", "-", "--report", "summary"], batch.as_bytes());
+    let summaries: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(summaries.len(), 3);
+    assert!(summaries[0]["summary"].is_object(), "{}", summaries[0]);
+    for line in &summaries {
+        assert_valid("batch-line", line, "summary batch");
+    }
+    assert_valid("score-summary", &summaries[0]["summary"], "summary in a batch line");
+    for example in ["heoa-baseline", "ihi-five-component", "cms-hche", "tjc-ld-04-03-08"] {
+        let path = format!("examples/{example}.json");
+        assert_valid("score-summary", &json_of(&["score", &path, "--report", "summary"]), &path);
+    }
     assert_valid(
         "response",
         &json_of(&["import", "fhir", "examples/fhir/heoa-baseline.questionnaire-response.json"]),
