@@ -14,6 +14,9 @@ use crate::instrument::Instrument;
 use crate::response::Organization;
 use crate::score::{Engine, ItemStatus, Sheet, item_state};
 
+/// A level's id and label, each already a JSON string with its quotes.
+type LevelNames = (Box<[u8]>, Box<[u8]>);
+
 /// The instrument's texts, each already a JSON string (quotes included).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct JsonTexts {
@@ -24,7 +27,7 @@ pub(crate) struct JsonTexts {
     category_heads: Vec<Box<[u8]>>,
     item_ids: Vec<Box<[u8]>>,
     /// Per level set, per level: (id, label).
-    levels: Vec<Vec<(Box<[u8]>, Box<[u8]>)>>,
+    levels: Vec<Vec<LevelNames>>,
     /// Per item, its whole entry in `items` for each answer: `[unanswered, option 0, option 1,
     /// …]` (an item's entry depends on nothing else).
     item_entries: Vec<Vec<Box<[u8]>>>,
@@ -295,11 +298,11 @@ fn organization_and_date(out: &mut Vec<u8>, organization: &Organization, assesse
     out.push(b'"');
 }
 
-fn level_names<'t>(texts: &'t JsonTexts, set: usize, level: Option<usize>) -> Option<&'t (Box<[u8]>, Box<[u8]>)> {
+fn level_names(texts: &JsonTexts, set: usize, level: Option<usize>) -> Option<&LevelNames> {
     texts.levels.get(set)?.get(level?)
 }
 
-fn item_ids<'t>(texts: &'t JsonTexts, items: impl Iterator<Item = usize>) -> impl Iterator<Item = &'t [u8]> {
+fn item_ids(texts: &JsonTexts, items: impl Iterator<Item = usize>) -> impl Iterator<Item = &[u8]> {
     items.filter_map(|i| texts.item_ids.get(i).map(|b| &b[..]))
 }
 
@@ -426,7 +429,7 @@ pub(crate) fn summary(
             c.points,
             c.max_points,
             c.percent.as_ref(),
-            rounded,
+            rounded.map(|b| &b[..]),
             level_names(texts, index.category_levels, c.level),
         );
     }
@@ -444,8 +447,8 @@ fn totals(
     points: u64,
     max: u64,
     percent: Option<&Exact>,
-    rounded: Option<&Box<[u8]>>,
-    level: Option<&(Box<[u8]>, Box<[u8]>)>,
+    rounded: Option<&[u8]>,
+    level: Option<&LevelNames>,
 ) {
     if out.last() != Some(&b'{') {
         out.push(b',');

@@ -294,7 +294,7 @@ fn pack(sheet: &Sheet, answers: impl Iterator<Item = u8>) -> Vec<u8> {
             packed.extend_from_slice(&u32::try_from(c.max_points).unwrap_or(u32::MAX).to_le_bytes());
         }
         packed.extend_from_slice(&level(c.level).to_le_bytes());
-        packed.push(u8::from(c.percent.is_some()) * HAS_PERCENT | u8::from(c.focus) * FOCUS);
+        packed.push((u8::from(c.percent.is_some()) * HAS_PERCENT) | (u8::from(c.focus) * FOCUS));
     }
     packed.extend(answers);
     packed

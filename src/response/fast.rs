@@ -271,7 +271,7 @@ impl<'t> Scanner<'t> {
             self.space();
             let in_order = [Some(next), instrument.sorted_item(next_sorted)];
             let candidates = if sorted { [in_order[1], in_order[0]] } else { in_order };
-            let known = candidates.into_iter().flatten().find(|&item| self.quoted(ids.get(item)));
+            let known = candidates.into_iter().flatten().find(|&item| self.quoted(ids.get(item).map(|b| &b[..])));
             sorted = known.is_some_and(|item| item != next);
             let item = match known {
                 Some(item) => item,
@@ -285,7 +285,7 @@ impl<'t> Scanner<'t> {
             self.colon()?;
             self.space();
             let options = instrument.quoted_option_ids(item)?;
-            let option = match options.iter().position(|o| self.quoted(Some(o))) {
+            let option = match options.iter().position(|o| self.quoted(Some(&o[..]))) {
                 Some(option) => option,
                 None => instrument.option_index(item, self.string()?)?,
             };
@@ -303,12 +303,11 @@ impl<'t> Scanner<'t> {
     }
 
     /// Consumes `quoted` (a JSON string with its quotes) if it is next.
-    fn quoted(&mut self, quoted: Option<&Box<[u8]>>) -> bool {
+    fn quoted(&mut self, quoted: Option<&[u8]>) -> bool {
         let Some(quoted) = quoted else { return false };
         let end = self.at + quoted.len();
         // The closing quote first: it rules out most wrong candidates without comparing.
-        let fits =
-            self.bytes.get(end.wrapping_sub(1)) == Some(&b'"') && self.bytes.get(self.at..end) == Some(&quoted[..]);
+        let fits = self.bytes.get(end.wrapping_sub(1)) == Some(&b'"') && self.bytes.get(self.at..end) == Some(quoted);
         if fits {
             self.at += quoted.len();
         }
