@@ -115,6 +115,28 @@ impl HodgesLehmannOptions {
         self.zero_handling = zero_handling;
         self
     }
+
+    /// The interval that goes with a signed-rank test, as R's `wilcox.test(conf.int = TRUE)`
+    /// computes it: the test's alternative, zeros dropped when the test drops them (zero method
+    /// `wilcox`) and kept otherwise, continuity correction on.
+    ///
+    /// ```
+    /// use health_equity_assessment::stats::{Alternative, HodgesLehmannOptions, WilcoxonOptions, ZeroHandling, ZeroMethod};
+    ///
+    /// let test = WilcoxonOptions::default().with_alternative(Alternative::Greater);
+    /// let interval = HodgesLehmannOptions::following(&test);
+    /// assert_eq!(interval.alternative, Alternative::Greater);
+    /// assert_eq!(interval.zero_handling, ZeroHandling::Drop);
+    /// let pratt = HodgesLehmannOptions::following(&test.with_zero_method(ZeroMethod::Pratt));
+    /// assert_eq!(pratt.zero_handling, ZeroHandling::Keep);
+    /// ```
+    #[must_use]
+    pub fn following(test: &crate::stats::WilcoxonOptions) -> Self {
+        HodgesLehmannOptions::default().with_alternative(test.alternative).with_zero_handling(match test.zero_method {
+            crate::stats::ZeroMethod::Wilcox => ZeroHandling::Drop,
+            _ => ZeroHandling::Keep,
+        })
+    }
 }
 
 /// A confidence interval for the median change.

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, Write as _};
 
 use health_equity_assessment::stats::{
-    Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroHandling, ZeroMethod,
+    Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroMethod,
 };
 use health_equity_assessment::{
     Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, escape_controls, summary_rows,
@@ -96,15 +96,7 @@ impl Args {
             .with_alternative(self.alternative)
             .with_method(self.method)
             .with_correction(self.correction);
-        // The interval follows R's wilcox.test(conf.int = TRUE): continuity correction on,
-        // zeros dropped when the test drops them (zero method wilcox).
-        let hodges_lehmann = HodgesLehmannOptions::default()
-            .with_confidence_level(self.confidence_level)
-            .with_alternative(self.alternative)
-            .with_zero_handling(match self.zero_method {
-                ZeroMethod::Wilcox => ZeroHandling::Drop,
-                _ => ZeroHandling::Keep,
-            });
+        let hodges_lehmann = HodgesLehmannOptions::following(&wilcoxon).with_confidence_level(self.confidence_level);
         let mut options = CohortOptions::default()
             .with_wilcoxon(wilcoxon)
             .with_mcnemar(McNemarOptions::default().with_method(self.mcnemar))
