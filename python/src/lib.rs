@@ -11,9 +11,9 @@ use health_equity_assessment::stats::{
     Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroMethod,
 };
 use health_equity_assessment::{
-    BatchOutput, Cohort, CohortOptions, CohortRecord, CompareOptions, CsvWriter, FollowUpWindow, Formulas, Instrument, InstrumentListing,
-    ItemMap, Problem, ProblemRecord, Program, Registry, ResponseLimits, SchemaKind, ValidatedResponse, compare,
-    parse_date, summary_rows, write_batch_line,
+    BatchOutput, Cohort, CohortOptions, CohortRecord, CompareOptions, CsvWriter, FollowUpWindow, Formulas, Instrument,
+    InstrumentListing, ItemMap, Problem, ProblemRecord, Program, Registry, ResponseLimits, SchemaKind,
+    ValidatedResponse, compare, parse_date, summary_rows, write_batch_line,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
