@@ -120,9 +120,20 @@ def _instruments(instrument: Instruments) -> List[Instrument]:
     return chosen
 
 
+def _option_text(value: Any, name: str) -> Any:
+    """An option string the engine can read (not a lone surrogate)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            message = f"{name}: {value!r} is not valid text"
+            raise OptionError(message, _problem("invalid_value", message)) from None
+    return value
+
+
 def _date_text(value: Union[str, _dt.date, None], name: str) -> Optional[str]:
     if value is None or isinstance(value, str):
-        return value
+        return _option_text(value, name)
     if isinstance(value, _dt.datetime):
         raise TypeError(f"{name} takes a date (datetime.date or 'YYYY-MM-DD'), not a datetime")
     if isinstance(value, _dt.date):
@@ -201,14 +212,27 @@ def _numbered(docs: Any) -> Iterator[Tuple[int, Any]]:
         with open(docs, "rb") as f:
             yield from _numbered(f)
         return
-    is_file = isinstance(docs, io.IOBase)
+    if isinstance(docs, io.IOBase):
+        # Lines as the command reads them: split at `\n` only (a text-mode file would also
+        # split at a lone `\r`, which JSON allows inside a document), blank ones skipped by
+        # the engine's rule, text that is not UTF-8 reported per line.
+        for number, line in enumerate(_binary(docs), start=1):
+            yield number, _Line(_without_line_end(line))
+        return
     for number, doc in enumerate(docs, start=1):
-        if isinstance(doc, (str, bytes, bytearray)):
-            if not doc.strip():
-                continue
-            if is_file:
-                doc = _without_line_end(doc)
+        if isinstance(doc, (str, bytes, bytearray)) and not doc.strip():
+            continue
         yield number, doc
+
+
+def _binary(f: Any) -> Any:
+    """The binary stream under a text-mode file, when there is one."""
+    if isinstance(f, io.TextIOBase):
+        buffer = getattr(f, "buffer", None)
+        if buffer is not None:
+            return buffer
+        return (line.encode("utf-8", "surrogatepass") for line in f)
+    return f
 
 
 def score_many(
@@ -239,30 +263,44 @@ def score_many(
     """
     summary = _report_kind(report)
     chosen = _instruments(instrument)
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        message = f"batch_size: {batch_size!r} is not a whole number of at least 1"
+        raise OptionError(message, _problem("invalid_value", message))
+    numbered = _numbered(docs)
+    return _score_many(numbered, chosen, summary, batch_size, raw)
+
+
+def _score_many(numbered: Iterator[Tuple[int, Any]], chosen: List[Instrument], summary: bool, batch_size: int,
+                raw: bool) -> Iterator[Any]:
     texts: List[bytes] = []
     numbers: List[int] = []
-    for number, doc in _numbered(docs):
-        try:
-            texts.append(_document_bytes(doc))
-        except ValidationError as e:
-            yield from _flush(texts, numbers, chosen, summary, raw)
-            texts, numbers = [], []
-            line = {"line": number, "problems": e.problems}
-            yield (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode() if raw else line
-            continue
-        numbers.append(number)
+    lines = False
+    for number, doc in numbered:
+        if isinstance(doc, _Line):
+            lines = True
+            texts.append(doc.text)
+            numbers.append(number)
+        else:
+            try:
+                texts.append(_document_bytes(doc))
+            except ValidationError as e:
+                yield from _flush(texts, numbers, chosen, summary, raw, lines)
+                texts, numbers = [], []
+                line = {"line": number, "problems": e.problems}
+                yield (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode() if raw else line
+                continue
+            numbers.append(number)
         if len(texts) >= batch_size:
-            yield from _flush(texts, numbers, chosen, summary, raw)
+            yield from _flush(texts, numbers, chosen, summary, raw, lines)
             texts, numbers = [], []
-    yield from _flush(texts, numbers, chosen, summary, raw)
+    yield from _flush(texts, numbers, chosen, summary, raw, lines)
 
 
-def _flush(texts: List[bytes], numbers: List[int], chosen: List[Instrument], summary: bool, raw: bool) -> Iterator[Any]:
+def _flush(texts: List[bytes], numbers: List[int], chosen: List[Instrument], summary: bool, raw: bool,
+           lines: bool) -> Iterator[Any]:
     if not texts:
         return
-    out, _failed = _native.score_lines(texts, numbers, chosen, summary, not raw)
+    out, _failed = _native.score_lines(texts, numbers, chosen, summary, not raw, lines)
     if raw:
         yield from out.splitlines(keepends=True)
     else:
@@ -305,6 +343,8 @@ def diff(
     'within'
     """
     completed = _date_text(program_completed, "program_completed")
+    _option_text(window, "window")
+    _option_text(program_name, "program_name")
     map_bytes = _optional_document(item_map, "item_map")
     out = _native.diff(
         _document_bytes(baseline),
@@ -325,7 +365,8 @@ class CohortResult:
     ``report`` is the cohort report (a dict equal to ``equity-assess cohort --format json``);
     ``summary`` and ``tidy`` are pandas DataFrames with the columns of ``--summary-csv`` (one
     row per instrument × category, plus ``overall``) and ``--format csv`` (one row per
-    organization × phase × category), typed: dates as ``datetime64[ns]``, booleans as ``bool``
+    organization × phase × category), typed: dates as ``datetime64[s]`` (every year from 1 to
+    9999 fits), booleans as ``bool``
     (nullable ``boolean`` where a value may be missing), counts as ``int64`` (nullable
     ``Int64``), missing text as ``None``. Both are made on first use. ``problems`` lists one
     line per problem of a rejected document.
@@ -367,7 +408,7 @@ _TIDY_COLUMNS: Dict[str, str] = {
     "instrument_id": "object",
     "instrument_version": "object",
     "phase": "object",
-    "assessed_on": "datetime64[ns]",
+    "assessed_on": "datetime64[s]",
     "category_id": "object",
     "category_title": "object",
     "focus": "bool",
@@ -441,8 +482,11 @@ def _typed(frame: Any, columns: Dict[str, str]) -> Any:
     pd = _pandas()
     for name, dtype in columns.items():
         if dtype.startswith("datetime64"):
-            # Nanoseconds whatever the pandas version's default resolution.
-            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype(dtype)
+            # Seconds: a date from year 1 to 9999 fits (nanoseconds stop at 1677 and 2262).
+            import numpy
+
+            values = [None if v is None or v != v else str(v) for v in frame[name]]
+            frame[name] = pd.Series(numpy.array(values, dtype="datetime64[D]").astype(dtype), index=frame.index)
         elif dtype == "object":
             column = frame[name].astype(object)
             frame[name] = column.where(column.notna(), None)
@@ -462,7 +506,7 @@ def _frame_from_csv(csv: bytes, columns: Dict[str, str]) -> Any:
     if not csv:
         return _typed(pd.DataFrame({name: [] for name in columns}, columns=list(columns)), columns)
     read_as = {
-        name: ("string" if dtype in ("object", "datetime64[ns]") else dtype)
+        name: ("string" if dtype == "object" or dtype.startswith("datetime64") else dtype)
         for name, dtype in columns.items()
         if dtype not in ("bool", "boolean")
     }
@@ -488,7 +532,7 @@ def _cohort_sources(docs: Any) -> Iterator[Tuple[str, Any]]:
         yield from _path_sources(Path(docs))
         return
     if isinstance(docs, io.IOBase):
-        yield from _line_sources(getattr(docs, "name", "<documents>"), docs)
+        yield from _line_sources(getattr(docs, "name", "<documents>"), _binary(docs))
         return
 
     for number, doc in enumerate(docs, start=1):
@@ -532,9 +576,23 @@ class _LinesFile:
 
 def _path_sources(path: Path) -> Iterator[Tuple[str, Any]]:
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.suffix in (".json",) + _LINE_SUFFIXES:
-                yield from _path_sources(child)
+        # As the command walks: links followed, no directory entered twice (a loop is walked
+        # once), regular files only, names as given.
+        seen = set()
+        found = []
+        for folder, dirs, files in os.walk(str(path), followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs.sort()
+            for name in files:
+                child = Path(folder) / name
+                if child.suffix in (".json",) + _LINE_SUFFIXES and child.is_file():
+                    found.append(child)
+        for child in sorted(found, key=str):
+            yield from _path_sources(child)
         return
     if path.suffix in _LINE_SUFFIXES:
         yield str(path), _LinesFile(path)
@@ -578,6 +636,17 @@ def cohort(
     [('heoa', 1)]
     """
     completed = _date_text(program_completed, "program_completed")
+    for name, value in (("window", window), ("zero_method", zero_method), ("alternative", alternative),
+                        ("method", method), ("mcnemar", mcnemar)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} takes a str, not {type(value).__name__}")
+        _option_text(value, name)
+    if isinstance(confidence_level, bool) or not isinstance(confidence_level, (int, float)):
+        message = f"confidence_level: {confidence_level!r} is not a number"
+        raise OptionError(message, _problem("invalid_value", message))
+    if max_assessments is not None and (not isinstance(max_assessments, int) or max_assessments < 0):
+        message = f"max_assessments: {max_assessments!r} is not a whole number of at least 0"
+        raise OptionError(message, _problem("invalid_value", message))
     builder = _native.CohortBuilder(_instruments(instrument))
     problems: List[str] = []
     sources: List[str] = []
@@ -652,4 +721,5 @@ def schema(kind: str, instrument: Union[Instrument, str, None] = None) -> Dict[s
             )
         ident, _, version = instrument.partition("@")
         return json.loads(_native.builtin_response_schema(ident, version or None))
+    _option_text(kind, "kind")
     return json.loads(_native.schema(kind, instrument))

@@ -45,6 +45,13 @@ fn to_json_bytes<T: serde::Serialize>(value: &T) -> PyResult<Vec<u8>> {
     serde_json::to_vec(value).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// Text given as `str` or as UTF-8 `bytes`.
+#[derive(FromPyObject)]
+enum Text {
+    Str(String),
+    Bytes(Vec<u8>),
+}
+
 /// A custom instrument edition, read from its JSON file (`Instrument.from_json`), usable
 /// wherever an instrument is taken. The built-in instruments need no object.
 #[pyclass(frozen, module = "health_equity_assessment._native", name = "Instrument")]
@@ -56,8 +63,12 @@ struct PyInstrument {
 impl PyInstrument {
     /// Reads an instrument file's text; raises `InstrumentError` naming every problem.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
-        let Ok(text) = std::str::from_utf8(text) else {
+    fn from_json(py: Python<'_>, text: Text) -> PyResult<Self> {
+        let bytes = match &text {
+            Text::Str(s) => s.as_bytes(),
+            Text::Bytes(b) => b.as_slice(),
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
             let record = ProblemRecord::new("not_utf8", None, "instrument file: the text is not UTF-8");
             return Err(raise(py, "InstrumentError", record.message.clone(), &[record]));
         };
@@ -188,7 +199,7 @@ fn score<'py>(
 /// (`{"line", "report"|"summary"|"problems"}`, `line` from `numbers`) as a JSON array, or with
 /// `array=False` as newline-delimited JSON, and how many failed.
 #[pyfunction]
-#[pyo3(signature = (texts, numbers, instruments, summary, array=true))]
+#[pyo3(signature = (texts, numbers, instruments, summary, array=true, lines=false))]
 fn score_lines<'py>(
     py: Python<'py>,
     texts: Vec<Vec<u8>>,
@@ -196,6 +207,7 @@ fn score_lines<'py>(
     instruments: Vec<PyRef<'py, PyInstrument>>,
     summary: bool,
     array: bool,
+    lines: bool,
 ) -> (Bound<'py, PyBytes>, usize) {
     let registry = registry(&instruments);
     let output = if summary { BatchOutput::Summary } else { BatchOutput::Report };
@@ -203,7 +215,14 @@ fn score_lines<'py>(
         let limits = ResponseLimits::default();
         let numbered: Vec<(u64, &[u8])> =
             texts.iter().enumerate().map(|(n, t)| (numbers.get(n).copied().unwrap_or(n as u64 + 1), &t[..])).collect();
+        let blank_lines = lines;
         let lines = in_parallel(&numbered, |&(line, text)| {
+            // A blank line of a file gives no output line, as in `score --ndjson`.
+            if blank_lines
+                && std::str::from_utf8(text).is_ok_and(|t| t.strip_prefix('\u{feff}').unwrap_or(t).trim().is_empty())
+            {
+                return (Vec::new(), true);
+            }
             let mut out = Vec::with_capacity(if summary { 2 << 10 } else { 16 << 10 });
             let scored = batch_line(&mut out, &registry, line, text, &limits, output);
             (out, scored)
@@ -213,10 +232,15 @@ fn score_lines<'py>(
             out.push(b'[');
         }
         let mut failed = 0;
-        for (n, (line, scored)) in lines.iter().enumerate() {
-            if n > 0 && array {
+        let mut first = true;
+        for (line, scored) in &lines {
+            if line.is_empty() {
+                continue;
+            }
+            if !first && array {
                 out.push(b',');
             }
+            first = false;
             // Each line ends with a newline: whitespace inside the array.
             out.extend_from_slice(line);
             failed += usize::from(!scored);
@@ -245,7 +269,7 @@ fn batch_line(
             write_batch_line(out, registry, line, text, limits, output)
         }
         Err(e) => {
-            let message = format!("the document is not UTF-8 (invalid byte at offset {})", e.valid_up_to());
+            let message = format!("not UTF-8 text: invalid byte at offset {}", e.valid_up_to());
             let record = ProblemRecord::new("not_utf8", None, message);
             let line = health_equity_assessment::BatchLine::Problems { line, problems: vec![record] };
             let _ = serde_json::to_writer(&mut *out, &line);

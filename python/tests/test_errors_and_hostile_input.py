@@ -190,3 +190,40 @@ def test_pandas_is_optional(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.report["instruments"][0]["pairs"] == 1
     with pytest.raises(ImportError, match="pip install pandas"):
         result.summary
+
+
+def test_files_are_read_as_the_command_reads_them(tmp_path: Path) -> None:
+    good = json.dumps(base())
+    inner_cr = good.replace('"answers":', '"answers":\r')
+    path = tmp_path / "lines.ndjson"
+    path.write_bytes(("\n".join([good, "\u00a0", "\x1c", inner_cr, ""]) + "\n").encode() + b"\xff\n" + good.encode() + b"\r\n")
+    expected = [json.loads(l) for l in run_cli("score", "--ndjson", str(path)).stdout.splitlines()]
+    assert list(hea.score_many(path)) == expected
+    with open(path, "rb") as f:
+        assert list(hea.score_many(f)) == expected
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        assert list(hea.score_many(f)) == expected, "a text-mode file is read through its buffer"
+    report = cli_json("cohort", str(path), "--format", "json")
+    assert hea.cohort(path).report == report
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        assert hea.cohort(f).report == {**report, "rejected": [dict(r, source=r["source"]) for r in report["rejected"]]}
+
+
+def test_dates_far_from_today_fit_the_tidy_table() -> None:
+    pytest.importorskip("pandas")
+    result = hea.cohort([with_(assessed_on="1650-01-01"), with_(assessed_on="2999-06-01")])
+    assert [str(d.date()) for d in result.tidy.assessed_on.drop_duplicates()] == ["1650-01-01", "2999-06-01"]
+
+
+def test_bad_option_values_raise_option_error_eagerly() -> None:
+    for kwargs in ({"window": "\ud800"}, {"zero_method": "\ud800"}, {"program_completed": "\ud800"},
+                   {"max_assessments": -1}, {"confidence_level": "abc"}):
+        with pytest.raises(hea.OptionError):
+            hea.cohort([], **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(hea.OptionError):
+        hea.score_many([], batch_size=0)
+    with pytest.raises(hea.OptionError):
+        hea.score_many([], report="tiny")
+    with pytest.raises(hea.OptionError):
+        hea.schema("\ud800")
+    assert hea.Instrument.from_json(Path("assessments/heoa/1.0.0.json").read_text()).id == "heoa"

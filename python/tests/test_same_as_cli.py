@@ -149,7 +149,7 @@ def test_dataframes_have_the_commands_columns_and_types(tmp_path: Path) -> None:
     assert list(result.summary.columns) == list(expected_summary.columns)
     assert len(result.tidy) == len(expected_tidy) and len(result.summary) == len(expected_summary)
     t = result.tidy
-    assert str(t.assessed_on.dtype) == "datetime64[ns]"
+    assert str(t.assessed_on.dtype) == "datetime64[s]"
     assert t.focus.dtype == bool and t.in_statistics.dtype == bool
     assert str(t.points.dtype) == "int64" and str(t.level_index.dtype) == "Int64" and str(t.days_late.dtype) == "Int64"
     assert t.percent.dtype == float
