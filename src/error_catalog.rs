@@ -181,12 +181,14 @@ fn response_rows() -> Vec<Row> {
             pointer: p("/answers/data-collection.eye-colour"),
             item: p("data-collection.eye-colour"),
             instrument: heoa(),
+            suggestion: None,
         },
         R::InvalidOption {
             pointer: p("/answers/data-collection.sogi"),
             item: p("data-collection.sogi"),
-            value: p("mostly"),
+            value: p("Implemented"),
             allowed: list(&["not_started", "planning", "in_progress", "implemented", "not_applicable"]),
+            suggestion: Some(p("implemented")),
         },
         R::UnknownFocusCategory {
             pointer: p("/focus_categories/1"),

@@ -571,7 +571,13 @@ impl<'a> std::iter::Sum<&'a Exact> for Exact {
 }
 
 impl fmt::Display for Exact {
+    /// `200/3` or `75`, honouring width, fill and alignment (`{:>8}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_some() || f.precision().is_some() {
+            let mut bytes = Vec::new();
+            self.write_to(&mut bytes);
+            return f.pad(&String::from_utf8_lossy(&bytes));
+        }
         match &self.0 {
             Repr::Small(r) if r.is_integer() => write!(f, "{}", r.numer()),
             Repr::Small(r) => write!(f, "{}/{}", r.numer(), r.denom()),

@@ -96,6 +96,7 @@ mod schema;
 mod score;
 mod shared;
 pub mod stats;
+mod suggest;
 pub mod synthetic;
 mod table;
 mod writer;
@@ -117,8 +118,8 @@ pub use escape::{escape_controls, escape_markdown, is_unsafe_char, neutralize_fo
 pub use exact::{Exact, ParseExactError};
 pub use instrument::{
     Category, CategoryScoring, Extensions, FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem,
-    InstrumentRef, InstrumentSpec, Item, Level, LevelSet, OverallScoring, Provenance, Scale, ScaleOption, Scoring,
-    Source,
+    InstrumentRef, InstrumentSpec, Item, Level, LevelSet, OverallScoring, ParseInstrumentRefError, Provenance, Scale,
+    ScaleOption, Scoring, Source,
 };
 pub use json::{ExtensionValue, MAX_EXTENSION_DEPTH};
 pub use problem::{JsonProblem, Listing, Location, Problem, ProblemRecord, Problems};
@@ -129,7 +130,9 @@ pub use progress::{
     WindowCheck, WindowError, WindowVerdict, compare,
 };
 pub use registry::{BUILTIN_FILES, DuplicateInstrument, InstrumentListing, Registry};
-pub use response::{Organization, Response, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse};
+pub use response::{
+    Organization, Response, ResponseBuilder, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse,
+};
 pub use rules::{CategoryRule, OverallRule, Stage};
 pub use schema::SchemaKind;
 pub use score::{

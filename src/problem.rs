@@ -67,6 +67,12 @@ pub trait Problem: fmt::Display + fmt::Debug {
             _ => None,
         }
     }
+
+    /// What the value was probably meant to be, for a near miss of an id or option (`"Implemented"`
+    /// → `implemented`). Only ever shown: nothing is corrected.
+    fn suggestion(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Every problem found at once in one input: never empty, in the order found (document order
@@ -101,6 +107,11 @@ impl<P> Problems<P> {
     /// are none.
     pub(crate) fn new(subject: impl Into<String>, problems: Vec<P>) -> Option<Self> {
         (!problems.is_empty()).then(|| Problems { subject: subject.into(), problems })
+    }
+
+    /// The problems found so far, when the caller knows there is at least one.
+    pub(crate) fn one_of(subject: impl Into<String>, problems: Vec<P>) -> Self {
+        Problems { subject: subject.into(), problems }
     }
 
     /// One problem.
@@ -254,13 +265,17 @@ pub struct ProblemRecord {
     pub pointer: Option<String>,
     /// Human-readable message.
     pub message: String,
+    /// What the value was probably meant to be (a near miss of an item or option id); absent
+    /// when there is no single close match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl ProblemRecord {
     /// A problem with this code, pointer and message.
     #[must_use]
     pub fn new(code: impl Into<String>, pointer: Option<String>, message: impl Into<String>) -> Self {
-        ProblemRecord { code: code.into(), pointer, message: message.into() }
+        ProblemRecord { code: code.into(), pointer, message: message.into(), suggestion: None }
     }
 
     /// Any problem as a record.
@@ -270,6 +285,7 @@ impl ProblemRecord {
             code: problem.code().to_owned(),
             pointer: problem.pointer().map(str::to_owned),
             message: problem.to_string(),
+            suggestion: problem.suggestion().map(str::to_owned),
         }
     }
 }
@@ -426,7 +442,8 @@ impl JsonProblem {
 /// codes and locations of the JSON problems come from [`JsonProblem`], the others from the
 /// match arms given (`Variant => "code", location-expression`).
 macro_rules! problem_enum {
-    ($ty:ident { $($variant:ident $({ $($field:ident),* $(,)? })? => $code:literal, $loc:expr;)* }) => {
+    ($ty:ident { $($variant:ident $({ $($field:ident),* $(,)? })? => $code:literal, $loc:expr;)* }
+     $(suggestions { $($suggests:ident),* $(,)? })?) => {
         impl $crate::problem::Problem for $ty {
             fn code(&self) -> &'static str {
                 match self {
@@ -442,6 +459,15 @@ macro_rules! problem_enum {
                     $($ty::$variant { $($($field,)*)? .. } => $loc,)*
                 }
             }
+
+            $(
+                fn suggestion(&self) -> Option<&str> {
+                    match self {
+                        $($ty::$suggests { suggestion, .. } => suggestion.as_deref(),)*
+                        _ => None,
+                    }
+                }
+            )?
         }
 
         impl From<$crate::problem::JsonProblem> for $ty {

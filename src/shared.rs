@@ -202,8 +202,9 @@ impl PartialEq<SharedStr> for String {
 }
 
 impl fmt::Display for SharedStr {
+    /// The text, honouring width, fill and alignment (`{:<30}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

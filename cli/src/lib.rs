@@ -28,7 +28,7 @@ use clap::{Parser, Subcommand};
 use health_equity_assessment::escape_controls;
 
 use crate::commands::{
-    cohort, crosswalk, diff, export, import, instruments, schema, score, synthetic_cohort, validate,
+    cohort, crosswalk, diff, export, import, instrument, instruments, schema, score, synthetic_cohort, validate,
 };
 use crate::output::Failure;
 
@@ -62,6 +62,10 @@ enum Command {
     Import(import::Format),
     Crosswalk(crosswalk::Args),
     Score(score::Args),
+    /// Work with instrument files: `instrument check FILE` lists every problem of a custom
+    /// instrument (exit 1).
+    #[command(subcommand)]
+    Instrument(instrument::Action),
 }
 
 /// Runs the command with these arguments (the first is the program name) and returns the
@@ -98,6 +102,7 @@ where
         Command::Import(format) => import::run(format),
         Command::Crosswalk(args) => crosswalk::run(args),
         Command::Score(args) => score::run(args),
+        Command::Instrument(action) => instrument::run(action),
     };
     match outcome {
         Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,

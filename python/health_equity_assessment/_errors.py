@@ -3,7 +3,8 @@
 Every exception the package raises for bad input is a :class:`ValueError` subclass carrying
 ``problems``: every problem found, each a dict with ``code`` (stable, the same codes as the
 Rust crate and ``equity-assess validate --format json``), ``pointer`` (a JSON Pointer into the
-document, or ``None``) and ``message``.
+document, or ``None``), ``message``, and for a near miss of an item or option id
+``suggestion`` (what it was probably meant to be; only shown, never applied).
 """
 
 from __future__ import annotations

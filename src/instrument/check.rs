@@ -245,7 +245,12 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
         }
         check_bands(&mut c, set, &at);
     }
-    let level_sets_unreadable = c.reported.iter().any(|p| p.starts_with("/scoring/level_sets"));
+    // A scoring part that could not be read (or is missing: the reader's placeholder has no
+    // level sets and empty references) was reported already; its references are not news.
+    let level_sets_unreadable = c.reported.iter().any(|p| p.starts_with("/scoring"))
+        || (spec.scoring.level_sets.is_empty()
+            && spec.scoring.category.levels.is_empty()
+            && spec.scoring.overall.levels.is_empty());
     let known_sets = Listing::of(spec.scoring.level_sets.iter().map(|s| s.id.as_str()));
     for (pointer, set) in [
         ("/scoring/category/levels", &spec.scoring.category.levels),

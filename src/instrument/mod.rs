@@ -113,8 +113,55 @@ impl InstrumentRef {
 }
 
 impl fmt::Display for InstrumentRef {
+    /// `id@version`, honouring width, fill and alignment (`{:<20}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.id, self.version)
+        if f.width().is_none() && f.precision().is_none() {
+            return write!(f, "{}@{}", self.id, self.version);
+        }
+        f.pad(&format!("{}@{}", self.id, self.version))
+    }
+}
+
+/// Text that is not `ID@VERSION` with an exact semantic version.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not an instrument reference ID@VERSION with an exact version, such as heoa@1.0.0: {reason}")]
+pub struct ParseInstrumentRefError {
+    text: String,
+    reason: String,
+}
+
+impl crate::problem::Problem for ParseInstrumentRefError {
+    fn code(&self) -> &'static str {
+        "invalid_instrument_ref"
+    }
+
+    fn location(&self) -> crate::problem::Location<'_> {
+        crate::problem::Location::Inputs
+    }
+}
+
+impl std::str::FromStr for InstrumentRef {
+    type Err = ParseInstrumentRefError;
+
+    /// `heoa@1.0.0`, as the command line writes references.
+    ///
+    /// ```
+    /// use health_equity_assessment::InstrumentRef;
+    ///
+    /// let reference: InstrumentRef = "heoa@1.0.0".parse()?;
+    /// assert_eq!(reference.id.as_str(), "heoa");
+    /// assert_eq!(format!("[{reference:<12}]"), "[heoa@1.0.0  ]");
+    /// assert!("heoa".parse::<InstrumentRef>().is_err());
+    /// # Ok::<(), health_equity_assessment::ParseInstrumentRefError>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let error = |reason: String| ParseInstrumentRefError { text: crate::json::clip(text), reason };
+        let (id, version) = text.split_once('@').ok_or_else(|| error("no @".to_owned()))?;
+        if id.is_empty() {
+            return Err(error("the id is empty".to_owned()));
+        }
+        let version = version.parse::<Version>().map_err(|e| error(e.to_string()))?;
+        Ok(InstrumentRef::new(id.to_owned(), version))
     }
 }
 

@@ -65,10 +65,8 @@ pub(crate) fn read(value: &Value, r: &mut R<'_>) -> Option<InstrumentSpec> {
     let title = r.required(object, "", "title").unwrap_or_default();
     let publisher = r.required(object, "", "publisher").unwrap_or_default();
     let description = r.optional(object, "", "description");
-    let provenance = r
-        .required_value(object, "", "provenance")
-        .and_then(|v| read_provenance(v, "/provenance", r))
-        .unwrap_or_else(|| Provenance { sources: Vec::new(), verified: Vec::new(), original: Vec::new(), notes: None });
+    // Optional: a minimal custom instrument needs no empty lists.
+    let provenance = object.get("provenance").and_then(|v| read_provenance(v, "/provenance", r)).unwrap_or_default();
     let scales = r.each(object, "", "scales", (limits::SCALES, "the scale list"), read_scale).unwrap_or_default();
     let categories =
         r.each(object, "", "categories", (limits::CATEGORIES, "the category list"), read_category).unwrap_or_default();
@@ -95,8 +93,10 @@ pub(crate) fn read(value: &Value, r: &mut R<'_>) -> Option<InstrumentSpec> {
 
 fn read_provenance(value: &Value, pointer: &str, r: &mut R<'_>) -> Option<Provenance> {
     let object = r.object(value, pointer, &["sources", "verified", "original", "notes"])?;
-    let sources = r
-        .each(object, pointer, "sources", (limits::LIST, "the list"), |r, v, at| {
+    let sources = if !object.contains_key("sources") {
+        Vec::new()
+    } else {
+        r.each(object, pointer, "sources", (limits::LIST, "the list"), |r, v, at| {
             let o = r.object(v, at, &["url", "title", "supports"])?;
             Some(Source {
                 url: r.required(o, at, "url").unwrap_or_default(),
@@ -104,11 +104,12 @@ fn read_provenance(value: &Value, pointer: &str, r: &mut R<'_>) -> Option<Proven
                 supports: r.optional(o, at, "supports"),
             })
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+    };
     Some(Provenance {
         sources,
-        verified: r.required(object, pointer, "verified").unwrap_or_default(),
-        original: r.required(object, pointer, "original").unwrap_or_default(),
+        verified: r.optional(object, pointer, "verified").unwrap_or_default(),
+        original: r.optional(object, pointer, "original").unwrap_or_default(),
         notes: r.optional(object, pointer, "notes"),
     })
 }

@@ -50,7 +50,8 @@ pub struct InstrumentSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
     pub description: Option<String>,
-    /// Where the content comes from and what is verified.
+    /// Where the content comes from and what is verified (optional: empty lists by default).
+    #[serde(default)]
     pub provenance: Provenance,
     /// Response scales shared by the items.
     pub scales: Vec<Scale>,
@@ -65,15 +66,18 @@ pub struct InstrumentSpec {
 
 /// Where an instrument's content comes from, and which parts are verified against a source
 /// and which are this project's own wording or defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Provenance {
-    /// Public sources consulted.
+    /// Public sources consulted (optional, default none).
+    #[serde(default)]
     pub sources: Vec<Source>,
-    /// Statements about the instrument that the sources verify.
+    /// Statements about the instrument that the sources verify (optional, default none).
+    #[serde(default)]
     pub verified: Vec<String>,
-    /// What is this project's own: wording, scales, thresholds.
+    /// What is this project's own: wording, scales, thresholds (optional, default none).
+    #[serde(default)]
     pub original: Vec<String>,
     /// Anything else a reader should know (licensing, lineage).
     #[serde(default, skip_serializing_if = "Option::is_none")]

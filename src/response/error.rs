@@ -58,7 +58,7 @@ pub enum ResponseProblem {
         found: InstrumentRef,
     },
     /// An answer or note for an item the instrument does not have.
-    #[error("{}: unknown item {item:?} in instrument {instrument}", crate::json::at(.pointer))]
+    #[error("{}: unknown item {item:?} in instrument {instrument}{}", crate::json::at(.pointer), crate::suggest::hint(.suggestion))]
     UnknownItem {
         /// Where.
         pointer: String,
@@ -66,9 +66,11 @@ pub enum ResponseProblem {
         item: String,
         /// The instrument.
         instrument: InstrumentRef,
+        /// The item id it is a near miss of, if any.
+        suggestion: Option<String>,
     },
     /// An answer that is not an option of the item's scale.
-    #[error("{}: {value:?} is not an option for item {item:?} (options: {allowed})", crate::json::at(.pointer))]
+    #[error("{}: {value:?} is not an option for item {item:?} (options: {allowed}){}", crate::json::at(.pointer), crate::suggest::hint(.suggestion))]
     InvalidOption {
         /// Where.
         pointer: String,
@@ -78,6 +80,8 @@ pub enum ResponseProblem {
         value: String,
         /// The item's options.
         allowed: Listing,
+        /// The option id it is a near miss of, if any.
+        suggestion: Option<String>,
     },
     /// A focus category the instrument does not have.
     #[error("{}: unknown focus category {category:?} (categories: {known})", crate::json::at(.pointer))]
@@ -109,7 +113,7 @@ problem_enum!(ResponseProblem {
     InvalidOption { pointer } => "invalid_option", Location::Pointer(pointer);
     UnknownFocusCategory { pointer } => "unknown_focus_category", Location::Pointer(pointer);
     DuplicateFocusCategory { pointer } => "duplicate_focus_category", Location::Pointer(pointer);
-});
+} suggestions { UnknownItem, InvalidOption });
 
 /// The error returned when a response document is malformed or does not fit its instrument:
 /// every problem found, in document order.

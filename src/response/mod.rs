@@ -17,6 +17,7 @@
 //! `organization.name`, `notes`, `focus_categories` and `extensions` are optional. Unanswered
 //! items are allowed: they are reported as missing and score zero.
 
+mod builder;
 mod error;
 mod fast;
 mod parse;
@@ -29,6 +30,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use builder::ResponseBuilder;
 pub(crate) use error::{RESPONSE, refused};
 pub use error::{ResponseError, ResponseProblem};
 pub use validate::ValidatedResponse;

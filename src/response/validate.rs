@@ -210,11 +210,24 @@ pub(super) fn validate_draft<'i>(
     if let Some(DraftRef { id, version: Some(version) }) = &draft.instrument
         && (id != instrument.id() || version != instrument.version())
     {
+        // Everything after would be the other instrument's items, one line each: the mismatch
+        // is the one problem worth reading.
         problems.push(ResponseProblem::InstrumentMismatch {
             expected: name(),
             found: InstrumentRef::new(clip(id), version.clone()),
         });
+        return Err(ResponseError::one_of(RESPONSE, problems));
     }
+
+    // Suggestions cost a scan of the candidates each: a hostile document with thousands of
+    // unknown keys gets them for its first few only.
+    let mut suggestions_left = SUGGESTIONS;
+    let mut item_ids: Option<Vec<&str>> = None;
+    let mut suggest_item = |key: &str| -> Option<String> {
+        suggestions_left = suggestions_left.checked_sub(1)?;
+        let ids = item_ids.get_or_insert_with(|| instrument.items().map(|(_, item)| item.id.as_str()).collect());
+        crate::suggest::closest(key, ids.iter().copied()).map(str::to_owned)
+    };
 
     let mut answers = vec![None; instrument.item_count()];
     let mut seen = vec![false; instrument.item_count()];
@@ -231,6 +244,7 @@ pub(super) fn validate_draft<'i>(
                     pointer: push_token("/answers", key),
                     item: clip(key),
                     instrument: name(),
+                    suggestion: suggest_item(key),
                 });
             }
             continue;
@@ -253,6 +267,9 @@ pub(super) fn validate_draft<'i>(
                     item: clip(key),
                     value: clip(option),
                     allowed: allowed_options(instrument, item),
+                    suggestion: option_ids(instrument, item)
+                        .and_then(|ids| crate::suggest::closest(option, ids))
+                        .map(str::to_owned),
                 }),
             },
         }
@@ -267,6 +284,7 @@ pub(super) fn validate_draft<'i>(
                     pointer: pointer(),
                     item: clip(&key),
                     instrument: name(),
+                    suggestion: suggest_item(&key),
                 });
                 continue;
             }
@@ -330,6 +348,15 @@ pub(super) fn validate_draft<'i>(
         }
         _ => Err(refused(problems)),
     }
+}
+
+/// Unknown keys that get a "did you mean" in one document.
+const SUGGESTIONS: usize = 16;
+
+/// The option ids of an item's scale.
+fn option_ids(instrument: &Instrument, item: usize) -> Option<impl Iterator<Item = &str> + Clone> {
+    let scale = instrument.scales().get(instrument.index().items.get(item)?.scale)?;
+    Some(scale.options.iter().map(|o| o.id.as_str()))
 }
 
 fn allowed_options(instrument: &Instrument, item: usize) -> Listing {

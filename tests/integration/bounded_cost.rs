@@ -230,3 +230,15 @@ proptest! {
         prop_assert_eq!(sum, step);
     }
 }
+
+#[test]
+fn suggestions_for_many_unknown_keys_cost_little() {
+    // 20,000 unknown keys of 150 characters: suggestions are looked for the first few only.
+    let answers: serde_json::Map<String, serde_json::Value> =
+        (0..20_000).map(|i| (format!("{i:0>150}"), serde_json::Value::from("planning"))).collect();
+    let text = crate::common::response("heoa", "1.0.0", serde_json::Value::Object(answers));
+    let start = std::time::Instant::now();
+    let err = health_equity_assessment::Registry::builtin().validate_json(&text).unwrap_err();
+    assert_eq!(err.problems().len(), 20_000);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+}

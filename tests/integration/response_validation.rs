@@ -194,3 +194,55 @@ fn another_kind_of_document_is_named_once_not_field_by_field() {
         );
     }
 }
+
+#[test]
+fn near_misses_get_a_suggestion_never_a_correction() {
+    let cases = [
+        ("Implemented", "implemented"),
+        ("not applicable", "not_applicable"),
+        ("in-progress", "in_progress"),
+        ("implemnted", "implemented"),
+    ];
+    for (typed, meant) in cases {
+        let err = Registry::builtin()
+            .validate_json(&heoa(json!({ "data-collection.sogi": typed })))
+            .expect_err("a near miss is still invalid");
+        let problem = &err.problems()[0];
+        assert_eq!((problem.code(), problem.suggestion()), ("invalid_option", Some(meant)), "{typed}");
+        assert!(problem.to_string().ends_with(&format!("; did you mean {meant:?}?")), "{problem}");
+        let record = health_equity_assessment::ProblemRecord::of(problem);
+        assert_eq!(record.suggestion.as_deref(), Some(meant));
+        assert!(serde_json::to_string(&record).unwrap().contains(&format!("\"suggestion\":\"{meant}\"")));
+    }
+    let err = Registry::builtin()
+        .validate_json(&heoa(json!({ "data-colection.structured-ehr": "planning", "data-collection.sogi": "mostly" })))
+        .unwrap_err();
+    let suggestions: Vec<_> = err.problems().iter().map(|p| (p.code(), p.suggestion())).collect();
+    assert_eq!(
+        suggestions,
+        [("unknown_item", Some("data-collection.structured-ehr")), ("invalid_option", None)],
+        "nothing close to \"mostly\""
+    );
+    // Records without a suggestion serialize as before: no `suggestion` key.
+    let record = health_equity_assessment::ProblemRecord::of(&err.problems()[1]);
+    assert!(!serde_json::to_string(&record).unwrap().contains("suggestion"));
+}
+
+#[test]
+fn the_wrong_instrument_is_one_problem_not_one_per_item() {
+    let heoa = Registry::builtin().latest("heoa").unwrap();
+    let err = heoa.validate_json(&common::read("examples/ihi-five-component.json")).unwrap_err();
+    let codes: Vec<&str> = err.problems().iter().map(|p| p.code()).collect();
+    assert_eq!(codes, ["instrument_mismatch"], "{err}");
+}
+
+#[test]
+fn a_minimal_instrument_needs_no_provenance() {
+    let mut instrument: serde_json::Value = serde_json::from_str(&common::read("assessments/heoa/1.0.0.json")).unwrap();
+    instrument.as_object_mut().unwrap().remove("provenance");
+    instrument["version"] = json!("1.2.0");
+    let loaded = Instrument::from_json(&instrument.to_string()).expect("provenance is optional");
+    assert!(loaded.spec().provenance.sources.is_empty());
+    instrument["provenance"] = json!({ "notes": "lists may be left out" });
+    assert!(Instrument::from_json(&instrument.to_string()).is_ok());
+}

@@ -5,6 +5,7 @@ pub mod crosswalk;
 pub mod diff;
 pub mod export;
 pub mod import;
+pub mod instrument;
 pub mod instruments;
 pub mod schema;
 pub mod score;

@@ -644,3 +644,31 @@ fn synthetic_cohort_probabilities_are_checked() {
     }
     assert!(run(&["synthetic-cohort", "--organizations", "1", "--late-share", "1"]).status.success());
 }
+
+#[test]
+fn instrument_check_lists_every_problem_and_validate_suggests() {
+    let o = run(&["instrument", "check", "assessments/heoa/1.0.0.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "assessments/heoa/1.0.0.json: valid instrument heoa@1.0.0: 7 categories, 33 items\n");
+    let o = run_stdin(
+        &["instrument", "check", "-"],
+        br#"{"format_version": 1, "id": "x", "version": "1.0.0", "colour": 1}"#,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let errors = stderr(&o);
+    let lines: Vec<&str> = errors.lines().collect();
+    for field in ["title", "publisher", "scales", "categories", "scoring"] {
+        assert!(lines.iter().any(|l| l.contains(&format!("missing required field \"{field}\""))), "{lines:?}");
+    }
+    assert!(lines.iter().any(|l| l.contains("colour")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("provenance") || l.contains("unknown level set")), "{lines:?}");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
+    doc["answers"]["data-collection.sogi"] = "Implemented".into();
+    let o = run_stdin(&["validate", "-"], doc.to_string().as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("did you mean \"implemented\"?"), "{}", stderr(&o));
+    let o = run_stdin(&["validate", "-", "--format", "json"], doc.to_string().as_bytes());
+    let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(result["problems"][0]["suggestion"], "implemented");
+}
