@@ -138,9 +138,31 @@ fn document_failure(e: &ResponseError) -> Failure {
 }
 
 fn option_failure(name: &str, problem: &impl Problem) -> Failure {
-    let mut record = ProblemRecord::of(problem);
+    named_failure(name, ProblemRecord::of(problem))
+}
+
+/// A bad query option: 400, the message naming the option.
+fn named_failure(name: &str, mut record: ProblemRecord) -> Failure {
     record.message = format!("{name}: {}", record.message);
     Failure::new(StatusCode::BAD_REQUEST, record.message.clone(), vec![record])
+}
+
+/// The program completed on `date` with its follow-up window (default one month); `failure`
+/// turns a bad value, named by its field (`program/completed_on`, `window`), into the
+/// endpoint's answer.
+fn program(
+    date: &str,
+    window: Option<&str>,
+    failure: impl Fn(&str, ProblemRecord) -> Failure,
+) -> Result<Program, Failure> {
+    let date = parse_date(date).map_err(|e| failure("program/completed_on", ProblemRecord::of(&e)))?;
+    let window: FollowUpWindow = match window {
+        Some(text) => {
+            text.parse().map_err(|e: health_equity_assessment::WindowError| failure("window", ProblemRecord::of(&e)))?
+        }
+        None => FollowUpWindow::default(),
+    };
+    Ok(Program::new(date).with_window(window))
 }
 
 fn query_failure(e: &QueryRejection) -> Failure {
@@ -396,20 +418,10 @@ async fn diff(State(state): Shared, headers: HeaderMap, body: Body) -> Result<Re
     };
     let mut options = CompareOptions::new().with_strict_window(request.strict_window);
     if let Some(program) = &request.program {
-        let completed = parse_date(&program.completed_on).map_err(|e| {
-            let mut record = ProblemRecord::of(&e);
-            record.pointer = Some("/program/completed_on".to_owned());
+        let made = self::program(&program.completed_on, request.window.as_deref(), |field, mut record| {
+            record.pointer = Some(format!("/{field}"));
             Failure::new(StatusCode::UNPROCESSABLE_ENTITY, record.message.clone(), vec![record])
         })?;
-        let window: FollowUpWindow = match &request.window {
-            Some(text) => text.parse().map_err(|e: health_equity_assessment::WindowError| {
-                let mut record = ProblemRecord::of(&e);
-                record.pointer = Some("/window".to_owned());
-                Failure::new(StatusCode::UNPROCESSABLE_ENTITY, record.message.clone(), vec![record])
-            })?,
-            None => FollowUpWindow::default(),
-        };
-        let made = Program::new(completed).with_window(window);
         options = options.with_program(match &program.name {
             Some(name) => made.with_name(name.clone()),
             None => made,
@@ -507,14 +519,9 @@ fn cohort_options(query: &CohortQuery) -> Result<CohortOptions, Failure> {
         .with_mcnemar(McNemarOptions::default().with_method(mcnemar))
         .with_exclude_late(query.exclude_late);
     if let Some(date) = &query.program_completed {
-        let date = parse_date(date).map_err(|e| option_failure("program_completed", &e))?;
-        let window: FollowUpWindow = match &query.window {
-            Some(text) => {
-                text.parse().map_err(|e: health_equity_assessment::WindowError| option_failure("window", &e))?
-            }
-            None => FollowUpWindow::default(),
-        };
-        options = options.with_program(Program::new(date).with_window(window));
+        options = options.with_program(program(date, query.window.as_deref(), |field, record| {
+            named_failure(if field == "window" { "window" } else { "program_completed" }, record)
+        })?);
     }
     Ok(options)
 }

@@ -205,16 +205,17 @@ impl<'t> Scanner<'t> {
         self.text.get(start..start + end)
     }
 
-    /// `{"id": …, "version": …}`, both non-blank, in any order.
-    fn reference(&mut self) -> Option<(&'t str, &'t str)> {
-        let (mut id, mut version) = (None, None);
+    /// An object of at most the two string fields `first` and `second`, in any order, each
+    /// at most once.
+    fn two_strings(&mut self, first: &str, second: &str) -> Option<(Option<&'t str>, Option<&'t str>)> {
+        let (mut a, mut b) = (None, None);
         self.open(b'{')?;
         loop {
             let key = self.string()?;
             self.colon()?;
             let slot = match key {
-                "id" if id.is_none() => &mut id,
-                "version" if version.is_none() => &mut version,
+                k if k == first && a.is_none() => &mut a,
+                k if k == second && b.is_none() => &mut b,
                 _ => return None,
             };
             *slot = Some(self.string()?);
@@ -223,28 +224,19 @@ impl<'t> Scanner<'t> {
             }
             self.comma()?;
         }
+        Some((a, b))
+    }
+
+    /// `{"id": …, "version": …}`, both non-blank, in any order.
+    fn reference(&mut self) -> Option<(&'t str, &'t str)> {
+        let (id, version) = self.two_strings("id", "version")?;
         let id = id.filter(|id| !id.trim().is_empty())?;
         Some((id, version?))
     }
 
     /// `{"id": …}` or `{"id": …, "name": …}`, non-blank.
     fn organization(&mut self) -> Option<Organization> {
-        let (mut id, mut name) = (None, None);
-        self.open(b'{')?;
-        loop {
-            let key = self.string()?;
-            self.colon()?;
-            let slot = match key {
-                "id" if id.is_none() => &mut id,
-                "name" if name.is_none() => &mut name,
-                _ => return None,
-            };
-            *slot = Some(self.string()?);
-            if self.close(b'}') {
-                break;
-            }
-            self.comma()?;
-        }
+        let (id, name) = self.two_strings("id", "name")?;
         let filled = |s: &&str| !s.trim().is_empty();
         let id = id.filter(filled)?;
         if name.as_ref().is_some_and(|n| !filled(n)) {
