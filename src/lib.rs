@@ -70,7 +70,7 @@
 #![deny(missing_docs)]
 
 // Implementation modules are private; everything public is re-exported once below, so each
-// item has exactly one path. `fhir`, `redcap`, `stats` and `synthetic` are namespaces of their
+// item has exactly one path. `fhir`, `redcap`, `render`, `stats` and `synthetic` are namespaces of their
 // own (many functions whose names only make sense with the module's name before them).
 mod batch;
 mod cohort;
@@ -89,6 +89,8 @@ mod progress;
 #[cfg(feature = "redcap")]
 pub mod redcap;
 mod registry;
+#[cfg(feature = "render")]
+pub mod render;
 mod response;
 mod rng;
 mod rules;

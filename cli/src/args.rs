@@ -248,8 +248,24 @@ pub enum ListFormat {
 /// The output formats of commands that print one report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
-    Json,
+    /// A table for a person.
     Text,
+    /// The report's JSON form (its schema is `equity-assess schema ...`).
+    Json,
+}
+
+/// The output formats of commands whose report is also a document to share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PageFormat {
+    /// A table for a person.
+    Text,
+    /// The report's JSON form (its schema is `equity-assess schema ...`).
+    Json,
+    /// Markdown for a wiki, an issue or an email: text from the documents is literal.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG chart, no scripts, nothing fetched)
+    /// that prints on A4 and Letter.
+    Html,
 }
 
 /// The names of the schemas `schema` prints.

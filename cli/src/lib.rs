@@ -7,7 +7,7 @@
 //!
 //! The crate is a thin shell over the library: one module per subcommand under `commands/`,
 //! argument groups several commands share in `args`, reading in `input` and `sources`, writing
-//! in `output`, and the renderings for people in `render`.
+//! in `output`; the renderings for people are the library's `render` module.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -17,7 +17,6 @@ mod commands;
 mod input;
 mod lines;
 mod output;
-mod render;
 mod sources;
 
 use std::ffi::OsString;

@@ -277,6 +277,23 @@ impl LevelMovement {
     }
 }
 
+/// The movement for people: `improved`, `unchanged`, `declined`, `not comparable`. Honours
+/// width, fill and alignment.
+///
+/// ```
+/// use health_equity_assessment::LevelMovement;
+///
+/// assert_eq!(format!("[{:<16}]", LevelMovement::NotComparable), "[not comparable  ]");
+/// ```
+impl std::fmt::Display for LevelMovement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            LevelMovement::NotComparable => "not comparable",
+            other => other.as_str(),
+        })
+    }
+}
+
 /// One category's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]

@@ -279,6 +279,25 @@ impl WindowVerdict {
     }
 }
 
+/// The verdict for people: `within`, `before program end`, `late`, `not checked`. Honours
+/// width, fill and alignment.
+///
+/// ```
+/// use health_equity_assessment::WindowVerdict;
+///
+/// assert_eq!(format!("{:>20}", WindowVerdict::BeforeProgramEnd), "  before program end");
+/// ```
+impl fmt::Display for WindowVerdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            WindowVerdict::Within => "within",
+            WindowVerdict::BeforeProgramEnd => "before program end",
+            WindowVerdict::Late => "late",
+            WindowVerdict::NotChecked => "not checked",
+        })
+    }
+}
+
 /// The window check in a progress report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]

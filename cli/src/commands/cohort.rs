@@ -7,14 +7,13 @@ use health_equity_assessment::stats::{
     Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroMethod,
 };
 use health_equity_assessment::{
-    Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, escape_controls, summary_rows,
+    Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, escape_controls, render, summary_rows,
 };
 
 use crate::args::{CsvFormulas, DocumentLimit, InstrumentFiles, options, parse_date, parse_window};
 use crate::input;
 use crate::lines::{self, Line};
 use crate::output::{Failure, csv_text, emit_csv_rows, emit_json, emit_text};
-use crate::render;
 use crate::sources::{self, Source, Sources, shown};
 
 /// Pair many organizations' assessments and summarize the change with paired statistics.
@@ -135,7 +134,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     match args.format {
         CohortFormat::Json => emit_json(&report),
-        CohortFormat::Text => emit_text(&render::cohort_text::render(&report)),
+        CohortFormat::Text => emit_text(&render::cohort_text(&report)),
         CohortFormat::Csv => emit_csv_rows(cohort.tidy_rows(&options), formulas),
     }
 }

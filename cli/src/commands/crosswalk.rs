@@ -2,13 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use health_equity_assessment::{Crosswalk, Crosswalks, Instrument};
+use health_equity_assessment::{Crosswalk, Crosswalks, Instrument, render};
 
 use crate::args::{Against, DocumentLimit, InstrumentFiles, ReportFormat};
 use crate::commands::{problem_lines, read_valid};
 use crate::input;
 use crate::output::{Failure, emit_json, emit_text};
-use crate::render;
 
 /// Pre-fill another instrument from a response: which of its items the answers already support,
 /// partly support, or give no evidence for. A starting point, never an attestation.
@@ -88,7 +87,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let prefill = crosswalk.apply(&report, target).map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
         match args.format {
             ReportFormat::Json => emit_json(&prefill),
-            ReportFormat::Text => emit_text(&render::prefill_text::render(&prefill)),
+            ReportFormat::Text => emit_text(&render::prefill_text(&prefill)),
         }
     })
 }

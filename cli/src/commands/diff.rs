@@ -1,12 +1,11 @@
 //! `equity-assess diff`: compare a baseline with a follow-up.
 
-use health_equity_assessment::{CompareOptions, FollowUpWindow, ItemMap, Program, compare};
+use health_equity_assessment::{CompareOptions, FollowUpWindow, ItemMap, Program, compare, render};
 
-use crate::args::{DocumentLimit, InstrumentFiles, parse_date, parse_window};
+use crate::args::{DocumentLimit, InstrumentFiles, PageFormat, parse_date, parse_window};
 use crate::commands::problem_lines;
 use crate::input;
 use crate::output::{Failure, emit, emit_json, emit_text};
-use crate::render;
 
 /// Compare a baseline with a follow-up of the same organization.
 ///
@@ -38,18 +37,10 @@ pub struct Args {
     #[command(flatten)]
     instruments: InstrumentFiles,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    format: DiffFormat,
+    #[arg(long, value_enum, default_value_t = PageFormat::Text)]
+    format: PageFormat,
     #[command(flatten)]
     limit: DocumentLimit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum DiffFormat {
-    Text,
-    Json,
-    Markdown,
-    Html,
 }
 
 /// Compares and prints the progress report.
@@ -94,15 +85,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let report = compare(&baseline.score(), &follow_up.score(), &options)
         .map_err(|e| Failure::Invalid(vec![format!("cannot compare {baseline_path} with {follow_up_path}: {e}")]))?;
-    let labels = render::progress::Labels::new(vec![baseline.instrument(), follow_up.instrument()]);
+    let labels = render::Labels::new([baseline.instrument(), follow_up.instrument()]);
     match args.format {
-        DiffFormat::Json => emit_json(&report),
-        DiffFormat::Text => emit_text(&render::progress::text(&report, &labels)),
-        DiffFormat::Markdown => emit(&render::progress::markdown(&report, &labels)),
-        DiffFormat::Html => {
-            let page = render::progress::html_page(&report, &labels)
-                .map_err(|e| Failure::Usage(format!("cannot draw the chart: {e}")))?;
-            emit(&page)
-        }
+        PageFormat::Json => emit_json(&report),
+        PageFormat::Text => emit_text(&render::progress_text(&report, &labels)),
+        PageFormat::Markdown => emit(&render::progress_markdown(&report, &labels)),
+        PageFormat::Html => emit(&render::progress_html(&report, &labels)),
     }
 }

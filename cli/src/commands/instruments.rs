@@ -4,7 +4,6 @@ use health_equity_assessment::{InstrumentListing, Registry};
 
 use crate::args::ListFormat;
 use crate::output::{Failure, emit_json, emit_text};
-use crate::render::{column_width, pad};
 
 /// List the built-in instruments.
 #[derive(Debug, clap::Args)]
@@ -20,13 +19,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     match args.format {
         ListFormat::Json => emit_json(&listing),
         ListFormat::Text => {
-            let width = column_width(listing.iter().map(|l| l.id.chars().count() + l.version.len() + 1), 0);
+            let width = listing.iter().map(|l| l.id.chars().count() + l.version.len() + 1).max().unwrap_or(0);
             let text: String = listing
                 .iter()
                 .map(|l| {
                     format!(
-                        "{}  {:>2} categor{}  {:>3} items  {}\n",
-                        pad(&format!("{}@{}", l.id, l.version), width),
+                        "{:<width$}  {:>2} categor{}  {:>3} items  {}\n",
+                        format!("{}@{}", l.id, l.version),
                         l.categories,
                         if l.categories == 1 { "y  " } else { "ies" },
                         l.items,

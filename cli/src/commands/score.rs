@@ -2,14 +2,13 @@
 
 use std::io::{self, Read, Write};
 
-use health_equity_assessment::{BatchLine, BatchOutput, write_batch_line};
+use health_equity_assessment::{BatchLine, BatchOutput, render, write_batch_line};
 
-use crate::args::{DocumentLimit, InstrumentFile, ReportFormat};
+use crate::args::{DocumentLimit, InstrumentFile, PageFormat};
 use crate::commands::read_valid;
 use crate::input;
 use crate::lines::{self, Line};
-use crate::output::{Failure, emit_json, emit_text, write_failure};
-use crate::render;
+use crate::output::{Failure, emit, emit_json, emit_text, write_failure};
 
 /// Score a response document, or with `--ndjson` a stream of them.
 #[derive(Debug, clap::Args)]
@@ -21,9 +20,9 @@ pub struct Args {
     /// memory; blank lines are skipped; exit status 1 when any line failed.
     #[arg(long, conflicts_with = "format")]
     ndjson: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
-    format: ReportFormat,
+    /// Output format [default: text, or json with `--report summary`].
+    #[arg(long, value_enum)]
+    format: Option<PageFormat>,
     /// What to write for a valid document: the full score report, or a summary (per category
     /// points, maximum, percent and level; overall; opportunities as item ids).
     #[arg(long, value_enum, default_value_t = Report::Full)]
@@ -53,14 +52,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return score_lines(&args);
     }
     let against = args.instrument.against()?;
-    read_valid(&args.file, &against, |validated| match (args.format, args.report) {
-        (ReportFormat::Json, Report::Full) => emit_json(&validated.score()),
-        (ReportFormat::Json, Report::Summary) => emit_json(&validated.score_summary()),
-        (ReportFormat::Text, Report::Full) => {
-            emit_text(&render::score_text::render(&validated.score(), validated.instrument()))
-        }
-        (ReportFormat::Text, Report::Summary) => {
-            Err(Failure::Usage("--report summary is a JSON output: use it without --format text".to_owned()))
+    let format = args.format.unwrap_or(match args.report {
+        Report::Full => PageFormat::Text,
+        Report::Summary => PageFormat::Json,
+    });
+    if args.report == Report::Summary && format != PageFormat::Json {
+        return Err(Failure::Usage("--report summary is a JSON output: use it with --format json".to_owned()));
+    }
+    read_valid(&args.file, &against, |validated| {
+        let (report, instrument) = (validated.score(), validated.instrument());
+        match (format, args.report) {
+            (_, Report::Summary) => emit_json(&validated.score_summary()),
+            (PageFormat::Json, Report::Full) => emit_json(&report),
+            (PageFormat::Text, Report::Full) => emit_text(&render::score_text(&report, instrument)),
+            (PageFormat::Markdown, Report::Full) => emit(&render::score_markdown(&report, instrument)),
+            (PageFormat::Html, Report::Full) => emit(&render::score_html(&report, instrument)),
         }
     })
 }

@@ -58,7 +58,7 @@ fn instruments_lists_the_built_ins() {
 
 #[test]
 fn score_prints_a_level_for_every_category() {
-    let o = run(&["score", "examples/heoa-baseline.json"]);
+    let o = run(&["score", "examples/heoa-baseline.json", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let categories = report["categories"].as_array().unwrap();
@@ -77,7 +77,7 @@ fn text_reports_of_every_example() {
 
 #[test]
 fn an_hche_response_missing_one_domain_2_element_scores_4_of_5_and_names_it() {
-    let o = run(&["score", "examples/cms-hche.json"]);
+    let o = run(&["score", "examples/cms-hche.json", "--format", "json"]);
     assert!(o.status.success());
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(report["overall"]["points"], 4);
@@ -283,12 +283,41 @@ fn markdown_and_html_reports() {
     let page = stdout(&o);
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert_eq!(page.matches("<svg").count(), 1, "one embedded SVG chart");
-    assert!(page.contains("Percent of maximum points, baseline and follow-up"));
+    assert!(page.contains("<figcaption>Percent of the maximum points in each category at baseline"));
+    assert!(page.contains("Developing ≥ 25%"), "band lines are labelled");
     assert_eq!(page.matches("<tr class=\"category\">").count(), 7, "one row per category");
     assert!(page.contains("<rect"), "the chart has bars");
     for external in ["src=", "href=", "<script", "@import", "url(", "<link"] {
         assert!(!page.contains(external), "the page must be self-contained, found {external}");
     }
+}
+
+#[test]
+fn the_score_report_for_an_improvement_team() {
+    let o = run(&["score", BASE, "--format", "html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), 1, "one embedded SVG chart");
+    assert!(page.contains("<rect"), "the chart has bars");
+    for band in ["Developing ≥ 25%", "Advancing ≥ 50%", "Leading ≥ 75%"] {
+        assert!(page.contains(band), "band line {band}");
+    }
+    assert_eq!(page.matches("<tr class=\"category\">").count(), 7, "one row per category");
+    // Opportunities grouped by category, with the activity text and the answer's label.
+    assert_eq!(page.matches("<section class=\"category\">").count(), 7);
+    assert!(page.contains("<td>Sexual orientation and gender identity (SOGI) are collected privately"));
+    assert!(page.contains("<td class=\"answer\">not started</td>"));
+    assert!(page.contains("Focus categories: Data collection training, Data validation."));
+    assert!(page.contains("@media print"));
+    for external in ["src=", "href=", "<script", "@import", "url(", "<link"] {
+        assert!(!page.contains(external), "the page must be self-contained, found {external}");
+    }
+    insta::assert_snapshot!("score-html__heoa-baseline", page);
+
+    let o = run(&["score", BASE, "--format", "markdown"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("score-markdown__heoa-baseline", stdout(&o));
 }
 
 #[test]
@@ -468,7 +497,7 @@ fn summary_reports_name_opportunities_by_item_id() {
     let o = run(&["score", BASE, "--report", "summary"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let full: serde_json::Value = serde_json::from_str(&stdout(&run(&["score", BASE]))).unwrap();
+    let full: serde_json::Value = serde_json::from_str(&stdout(&run(&["score", BASE, "--format", "json"]))).unwrap();
     let ids: Vec<&str> =
         full["opportunities"].as_array().unwrap().iter().map(|o| o["item"].as_str().unwrap()).collect();
     let summary_ids: Vec<&str> =
@@ -556,8 +585,8 @@ fn fhir_export_and_import_round_trip_through_the_command_line() {
         serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
     assert_eq!(imported, original);
     // The imported document scores like the original.
-    let from_fhir = run_stdin(&["score", "-"], stdout(&o).as_bytes());
-    assert_eq!(stdout(&from_fhir), stdout(&run(&["score", BASE])));
+    let from_fhir = run_stdin(&["score", "-", "--format", "json"], stdout(&o).as_bytes());
+    assert_eq!(stdout(&from_fhir), stdout(&run(&["score", BASE, "--format", "json"])));
 
     // A different canonical base names different questionnaires.
     let o = run(&[

@@ -241,6 +241,61 @@ fn markdown_carries_no_html_links_or_images_from_input() {
 }
 
 #[test]
+fn html_and_markdown_reports_carry_no_markup_from_input() {
+    let dir = scratch("html");
+    // Every text a report shows from the documents: the instrument's title, category titles,
+    // item texts and option labels, and the organization's name and id.
+    let mut instrument: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("assessments/heoa/1.0.0.json")).unwrap()).unwrap();
+    instrument["title"] = json!(format!("{HOSTILE_NAME} title"));
+    instrument["categories"][0]["title"] = json!("</title><script>alert(1)</script>");
+    instrument["categories"][0]["items"][0]["text"] = json!("<svg onload=alert(1)>");
+    instrument["scales"][0]["options"][0]["label"] = json!("<iframe src=//x>");
+    let instrument_path = dir.join("instrument.json");
+    write_json(&instrument_path, &instrument);
+    let (b, f) = hostile_pair(&dir, HOSTILE_NAME, "<b>org</b>\u{1b}[31m");
+    let score = |format: &str| {
+        let o = run(&["score", path_str(&b), "--instrument-file", path_str(&instrument_path), "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let diff = |format: &str| {
+        let o = run(&[
+            "diff",
+            path_str(&b),
+            path_str(&f),
+            "--instrument-file",
+            path_str(&instrument_path),
+            "--program-completed",
+            "2023-05-11",
+            "--program-name",
+            HOSTILE_NAME,
+            "--format",
+            format,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    for page in [score("html"), diff("html")] {
+        for forbidden in ["<img", "<script", "<iframe", "<b>", "</title><", "\u{1b}"] {
+            assert!(!page.contains(forbidden), "{forbidden} in the page");
+        }
+        assert_eq!(page.matches("<svg").count(), 1, "only the chart's own SVG element");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the text is shown, escaped");
+    }
+    let mut options = comrak::Options::default();
+    options.extension.autolink = true;
+    options.extension.table = true;
+    options.render.r#unsafe = true;
+    for markdown in [score("markdown"), diff("markdown")] {
+        let html = comrak::markdown_to_html(&markdown, &options);
+        for forbidden in ["<img", "<a ", "<script", "<iframe", "<svg", "<b>"] {
+            assert!(!html.contains(forbidden), "{forbidden} in {html}");
+        }
+    }
+}
+
+#[test]
 fn csv_cells_that_would_run_as_formulas_are_neutralized() {
     let dir = scratch("csv");
     let (b, f) = hostile_pair(&dir, "+SUM(A1:A9)", "=HYPERLINK(\"http://x\")");
@@ -395,7 +450,7 @@ fn every_json_output_validates_against_its_schema() {
     assert_valid("instrument-list", &json_of(&["instruments", "--format", "json"]), "instruments");
     for example in ["heoa-baseline", "heoa-follow-up", "ihi-five-component", "cms-hche", "tjc-ld-04-03-08"] {
         let path = format!("examples/{example}.json");
-        assert_valid("score-report", &json_of(&["score", &path]), &path);
+        assert_valid("score-report", &json_of(&["score", &path, "--format", "json"]), &path);
         assert_valid("validation-result", &json_of(&["validate", &path, "--format", "json"]), &path);
         assert_valid("response", &example_value(&path), &path);
     }

@@ -2,23 +2,45 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::Instrument;
-use health_equity_assessment::{
-    CategoryProgress, ItemAnswer, ItemChange, LevelMovement, ProgressReport, Side, Standing, WindowCheck, WindowVerdict,
+use super::format::{
+    Escape, code_block, code_span, column_width, escape_terminal, html, md, pad, pad_left, page_end, page_start, t,
+};
+use crate::{
+    CategoryProgress, Instrument, ItemAnswer, ItemChange, LevelMovement, ProgressReport, Side, Standing, WindowCheck,
+    WindowVerdict,
 };
 
-use super::{column_width, pad, pad_left, t};
-
-/// Item texts and option labels from the instruments of both sides.
+/// Where a progress report's renderers find item texts, option labels and band thresholds: the
+/// instruments of both sides (a report carries ids; the texts are in the instruments).
+///
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{Registry, render};
+///
+/// let registry = Registry::builtin();
+/// let heoa = registry.latest("heoa").expect("built in");
+/// let labels = render::Labels::new([heoa]);
+/// // Without instruments, reports show item and option ids.
+/// let bare = render::Labels::new([]);
+/// # let _ = (labels, bare);
+/// ```
+#[derive(Debug, Clone)]
 pub struct Labels<'a> {
     instruments: Vec<&'a Instrument>,
 }
 
 impl<'a> Labels<'a> {
-    /// Labels from these instruments (baseline first).
+    /// Labels from these instruments, baseline first: a text is looked up in the follow-up
+    /// instrument first, and the band lines of the chart are the last instrument's.
     #[must_use]
-    pub fn new(instruments: Vec<&'a Instrument>) -> Self {
-        Labels { instruments }
+    pub fn new(instruments: impl IntoIterator<Item = &'a Instrument>) -> Self {
+        Labels { instruments: instruments.into_iter().collect() }
+    }
+
+    /// The category band thresholds drawn on the chart (none without an instrument).
+    pub(crate) fn category_levels(&self) -> Option<&'a crate::LevelSet> {
+        self.instruments.last().map(|i| i.category_levels())
     }
 
     fn item_text(&self, id: &str) -> String {
@@ -57,9 +79,9 @@ impl<'a> Labels<'a> {
             texts.join(" / ")
         );
         let matched = match change.matching {
-            health_equity_assessment::Matching::Merged => " (merged from {n} items)",
-            health_equity_assessment::Matching::Split => " (split into {n} items)",
-            health_equity_assessment::Matching::Renamed => " (renamed)",
+            crate::Matching::Merged => " (merged from {n} items)",
+            crate::Matching::Split => " (split into {n} items)",
+            crate::Matching::Renamed => " (renamed)",
             _ => "",
         };
         let n = change.baseline.len().max(change.follow_up.len());
@@ -68,18 +90,11 @@ impl<'a> Labels<'a> {
     }
 }
 
-/// How text from the input is made safe for one output format.
-type Escape = fn(&str) -> String;
-
-fn escape_terminal(text: &str) -> String {
-    t(text).into_owned()
-}
-
 fn level(s: Option<&Standing>) -> String {
     s.and_then(|s| s.level_label.as_ref()).map_or_else(|| "—".to_owned(), ToString::to_string)
 }
 
-fn signed(change: Option<&health_equity_assessment::Exact>) -> String {
+fn signed(change: Option<&crate::Exact>) -> String {
     match change {
         None => "—".to_owned(),
         Some(c) if c.sign() == std::cmp::Ordering::Greater => format!("+{}", c.to_decimal_string(2)),
@@ -88,12 +103,11 @@ fn signed(change: Option<&health_equity_assessment::Exact>) -> String {
 }
 
 fn percent(s: Option<&Standing>) -> String {
-    super::percent(s.and_then(|s| s.percent_exact.as_ref()))
+    super::format::percent(s.and_then(|s| s.percent_exact.as_ref()))
 }
 
 /// One line describing the window check, the program's name escaped by `esc`.
-#[must_use]
-pub fn window_line(window: &WindowCheck, esc: Escape) -> String {
+fn window_line(window: &WindowCheck, esc: Escape) -> String {
     let Some(program) = &window.program else {
         return "Follow-up window: not checked (no program completion date given)".to_owned();
     };
@@ -101,7 +115,7 @@ pub fn window_line(window: &WindowCheck, esc: Escape) -> String {
     let deadline = window.deadline.map_or_else(|| "beyond the calendar".to_owned(), |d| d.to_string());
     let verdict = match (window.verdict, window.days_late) {
         (WindowVerdict::Late, Some(days)) => format!("late by {days} day{}", if days == 1 { "" } else { "s" }),
-        (verdict, _) => verdict.as_str().replace('_', " "),
+        (verdict, _) => verdict.to_string(),
     };
     format!(
         "Follow-up window: {name}completed {}, window {}, deadline {deadline}; follow-up {}: {verdict}",
@@ -129,18 +143,31 @@ fn heading(report: &ProgressReport, esc: Escape, code: Escape) -> (String, Strin
     )
 }
 
-fn movement(m: LevelMovement) -> &'static str {
-    match m {
-        LevelMovement::Improved => "improved",
-        LevelMovement::Unchanged => "unchanged",
-        LevelMovement::Declined => "declined",
-        _ => "not comparable",
-    }
+fn movement(m: LevelMovement) -> String {
+    m.to_string()
 }
 
-/// The terminal report: a table per category, then the items that advanced and regressed.
+/// A progress report as a plain-text table for a terminal: the window check, a row per category
+/// with the levels at baseline and follow-up, the change in percentage points and the movement,
+/// then the key activities that advanced and regressed, with item texts and option labels from
+/// `labels`.
+///
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{CompareOptions, Registry, compare, render};
+///
+/// let registry = Registry::builtin();
+/// let baseline = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+/// let follow_up = registry.validate_json(include_str!("../../examples/heoa-follow-up.json"))?;
+/// let report = compare(&baseline.score(), &follow_up.score(), &CompareOptions::default()).expect("comparable");
+/// let labels = render::Labels::new([baseline.instrument(), follow_up.instrument()]);
+/// let text = render::progress_text(&report, &labels);
+/// assert!(text.starts_with("Progress: Example Community Hospital (org-001)"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
 #[must_use]
-pub fn text(report: &ProgressReport, labels: &Labels<'_>) -> String {
+pub fn progress_text(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let mut out = String::new();
     let (who, what) = heading(report, escape_terminal, escape_terminal);
     let _ = writeln!(out, "Progress: {who}\n{what}\n{}\n", window_line(&report.window, escape_terminal));
@@ -238,24 +265,6 @@ fn unmatched_text(out: &mut String, report: &ProgressReport) {
     }
 }
 
-/// Text from the input as literal Markdown: no raw HTML, links, images or table breaks.
-fn md(text: &str) -> String {
-    health_equity_assessment::escape_markdown(text)
-}
-
-/// ASCII ids and versions (`heoa@1.0.0`) as a code span, which no Markdown renderer links.
-fn code_span(text: &str) -> String {
-    format!("`{}`", text.replace('`', ""))
-}
-
-/// A fenced code block around `body` (text from the input, control characters escaped): the
-/// fence is longer than any run of backticks inside, so the body cannot close it.
-fn code_block(info: &str, body: &str) -> String {
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}{info}\n{body}{fence}\n")
-}
-
 /// The overall result in one sentence, its level names escaped for the output.
 fn overall_sentence(report: &ProgressReport, esc: Escape) -> String {
     let o = &report.overall;
@@ -273,9 +282,26 @@ fn overall_sentence(report: &ProgressReport, esc: Escape) -> String {
     )
 }
 
-/// A Markdown report for an improvement team: summary, table, a bar chart in text, item changes.
+/// A progress report in Markdown for an improvement team: the overall result, a table per
+/// category, a text chart of both sides, and the key activities that advanced and regressed.
+/// Text from the documents is literal (no HTML, links or table breaks get through).
+///
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{CompareOptions, Registry, compare, render};
+///
+/// let registry = Registry::builtin();
+/// let baseline = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+/// let follow_up = registry.validate_json(include_str!("../../examples/heoa-follow-up.json"))?;
+/// let report = compare(&baseline.score(), &follow_up.score(), &CompareOptions::default()).expect("comparable");
+/// let labels = render::Labels::new([baseline.instrument(), follow_up.instrument()]);
+/// let markdown = render::progress_markdown(&report, &labels);
+/// assert!(markdown.contains("## Key activities that advanced"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
 #[must_use]
-pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
+pub fn progress_markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let mut out = String::new();
     let (who, what) = heading(report, md, code_span);
     let _ = writeln!(out, "# Health equity progress: {who}\n");
@@ -334,56 +360,59 @@ pub fn markdown(report: &ProgressReport, labels: &Labels<'_>) -> String {
     out
 }
 
-/// Escapes text for HTML element content and attribute values. Control and bidirectional
-/// characters are shown as escapes (`\u{1b}`), as on a terminal: HTML has no safe way to write
-/// them, and the page may well be read with `cat`.
-fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            c if health_equity_assessment::is_unsafe_char(c) => {
-                out.push_str(&health_equity_assessment::escape_controls(c.encode_utf8(&mut [0; 4])));
-            }
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1d2733;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d6dde6;padding-bottom:.2rem}
-.meta{color:#4a5868}.summary{background:#f2f6fa;border-left:4px solid #1f5c99;padding:.7rem 1rem;margin:1rem 0}
-table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e3e8ee}
-th{background:#f7f9fb}td.num{text-align:right;font-variant-numeric:tabular-nums}.improved{color:#1b7a3a;font-weight:600}
-.declined{color:#b3261e;font-weight:600}.focus{font-size:.8rem;background:#fff3c4;border-radius:3px;padding:0 .3rem;margin-left:.3rem}
-.chart svg{max-width:100%;height:auto}li{margin:.2rem 0}footer{margin-top:2rem;color:#6b7886;font-size:.85rem}";
-
-/// A single self-contained HTML page: inline CSS and an inline SVG chart, no scripts, no
-/// external resources.
+/// A progress report as one self-contained HTML page: the window check, the overall result, a
+/// grouped bar chart of baseline and follow-up percents with the maturity band thresholds drawn
+/// (its caption says what the bars, lines and focus mark mean), a table with one row
+/// (`<tr class="category">`) per category, and the key activities that advanced and regressed.
+/// Inline CSS (with print rules) and an inline SVG: no scripts, nothing fetched.
 ///
-/// # Errors
-/// A message when the chart cannot be drawn.
-pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String, String> {
-    let chart = super::chart::progress_chart(report)?;
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{CompareOptions, Registry, compare, render};
+///
+/// let registry = Registry::builtin();
+/// let baseline = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+/// let follow_up = registry.validate_json(include_str!("../../examples/heoa-follow-up.json"))?;
+/// let report = compare(&baseline.score(), &follow_up.score(), &CompareOptions::default()).expect("comparable");
+/// let labels = render::Labels::new([baseline.instrument(), follow_up.instrument()]);
+/// let page = render::progress_html(&report, &labels);
+/// assert_eq!(page.matches("<tr class=\"category\">").count(), report.categories.len());
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[must_use]
+pub fn progress_html(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let (who, what) = heading(report, html, html);
     let o = &report.overall;
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Health equity progress: {who}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
-    );
+    page_start(&mut out, &format!("Health equity progress: {who}"));
     let _ = writeln!(out, "<h1>Health equity progress: {who}</h1>");
     let _ = writeln!(out, "<p class=\"meta\">{what}<br>{}</p>", window_line(&report.window, html));
     let _ = writeln!(out, "<div class=\"summary\"><strong>Overall:</strong> {}</div>", overall_sentence(report, html));
-    let _ = writeln!(out, "<h2>Baseline and follow-up by category</h2>\n<div class=\"chart\">\n{chart}\n</div>");
+    let bands: Vec<String> = labels
+        .category_levels()
+        .map_or(&[][..], |l| &l.levels[..])
+        .iter()
+        .map(|l| format!("{} from {}%", html(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00")))
+        .collect();
+    let bands = if bands.is_empty() {
+        String::new()
+    } else {
+        format!(" Dashed lines mark the maturity level thresholds: {}.", bands.join(", "))
+    };
+    let focus = if report.categories.iter().any(|c| c.focus) {
+        " ★ marks a focus category: one the organization named for its improvement program, where the follow-up is expected to show progress."
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "<h2>Baseline and follow-up by category</h2>\n<figure class=\"chart\">\n{}\n<figcaption>Percent of the maximum points in each category at baseline (light) and follow-up (dark).{bands}{focus}</figcaption>\n</figure>",
+        super::chart::progress_chart_svg(report, labels)
+    );
     out.push_str("<table>\n<thead><tr><th>Category</th><th>Baseline</th><th>Follow-up</th><th>Change (points)</th><th>Level</th></tr></thead>\n<tbody>\n");
     for c in &report.categories {
-        let focus = if c.focus { "<span class=\"focus\">focus</span>" } else { "" };
+        let focus = if c.focus { "<span class=\"focus\">★ focus</span>" } else { "" };
         let class = match c.level_movement {
             LevelMovement::Improved => " class=\"improved\"",
             LevelMovement::Declined => " class=\"declined\"",
@@ -438,11 +467,6 @@ pub fn html_page(report: &ProgressReport, labels: &Labels<'_>) -> Result<String,
         }
         out.push_str("</ul>\n");
     }
-    let _ = writeln!(
-        out,
-        "<footer>Generated by {} {}. Percents are exact values rounded to two decimals; levels are compared on the exact values.</footer>\n</body>\n</html>",
-        html(&report.engine.name),
-        html(&report.engine.version)
-    );
-    Ok(out)
+    page_end(&mut out, &report.engine);
+    out
 }

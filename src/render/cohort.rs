@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::{CategorySummary, CohortReport, DuplicateReason};
-
-use super::{column_width, pad, pad_left, t};
+use super::format::{column_width, pad, pad_left, t};
+use crate::{CategorySummary, CohortReport, DuplicateReason};
 
 fn p(value: Option<f64>) -> String {
     match value {
@@ -38,9 +37,31 @@ fn counted(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
-/// Renders a cohort report for a person.
+/// A cohort report as plain text for a terminal: the counts (documents, pairs, unpaired,
+/// duplicates, ambiguous), the statistical options, then per instrument a table of categories
+/// with the number of pairs, median change, share whose level rose, Wilcoxon p (raw, Holm,
+/// Benjamini–Hochberg) and rank-biserial r.
+///
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{Cohort, CohortOptions, Registry, render};
+///
+/// let registry = Registry::builtin();
+/// let mut cohort = Cohort::new();
+/// for (source, json) in [
+///     ("baseline.json", include_str!("../../examples/heoa-baseline.json")),
+///     ("follow-up.json", include_str!("../../examples/heoa-follow-up.json")),
+/// ] {
+///     cohort.add(source, registry.validate_json(json)?.score());
+/// }
+/// let report = cohort.analyze(&CohortOptions::default()).expect("within the limits");
+/// let text = render::cohort_text(&report);
+/// assert!(text.starts_with("Cohort: 2 documents"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
 #[must_use]
-pub fn render(report: &CohortReport) -> String {
+pub fn cohort_text(report: &CohortReport) -> String {
     let mut out = String::new();
     let pairs: usize = report.instruments.iter().map(|i| i.pairs).sum();
     let included: usize = report.instruments.iter().map(|i| i.pairs_included).sum();

@@ -2,13 +2,13 @@
 
 use std::fmt::Write as _;
 
-use health_equity_assessment::{Basis, EvidenceStatus, Prefill};
+use super::format::t;
+use crate::{Basis, EvidenceStatus, Prefill};
 
-use super::t;
-
-/// Renders a pre-fill for a person.
+/// A crosswalk pre-fill as plain text for a terminal: the counts, then the target items grouped
+/// by category, each with its evidence status and the source answers behind it.
 #[must_use]
-pub fn render(prefill: &Prefill) -> String {
+pub fn prefill_text(prefill: &Prefill) -> String {
     let mut out = String::new();
     let org = &prefill.organization;
     let who = org.name.as_ref().map_or_else(|| t(&org.id).into_owned(), |n| format!("{} ({})", t(n), t(&org.id)));
