@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serializer};
 /// ```
 /// use health_equity_assessment::parse_date;
 ///
-/// assert_eq!(parse_date("2024-02-29")?, jiff::civil::date(2024, 2, 29));
+/// assert_eq!(parse_date("2024-02-29")?, health_equity_assessment::Date::constant(2024, 2, 29));
 /// assert_eq!(parse_date("2023-02-29").unwrap_err().to_string().split(':').next(), Some("\"2023-02-29\" is not a calendar date YYYY-MM-DD"));
 /// assert!(parse_date("2023-2-1").is_err());
 /// # Ok::<(), health_equity_assessment::DateError>(())

@@ -144,6 +144,13 @@ pub use score::{
 pub use shared::SharedStr;
 pub use table::{CsvError, CsvWriter, Formulas, to_csv};
 
+/// The calendar date the API takes and reports carry (`assessed_on`, program completion), from
+/// `jiff`: re-exported so a user needs no dependency of their own.
+pub use jiff::civil::Date;
+/// Instrument versions and version requirements, from `semver`: re-exported so a user needs no
+/// dependency of their own.
+pub use semver::{Error as SemverError, Version, VersionReq};
+
 /// The largest instrument, item-map or crosswalk file read: 16 MiB.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
 

@@ -23,13 +23,13 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
 ///
 /// ```
 /// use health_equity_assessment::Registry;
-/// use semver::{Version, VersionReq};
+/// use health_equity_assessment::{Version, VersionReq};
 ///
 /// let registry = Registry::builtin();
-/// let exact = registry.get("heoa", &Version::new(1, 0, 0)).unwrap();
-/// let newest_1x = registry.find("heoa", &VersionReq::parse("^1").unwrap()).unwrap();
+/// let exact = registry.by_version("heoa", &Version::new(1, 0, 0)).unwrap();
+/// let newest_1x = registry.by_requirement("heoa", &VersionReq::parse("^1").unwrap()).unwrap();
 /// assert_eq!(exact.version(), newest_1x.version());
-/// assert!(registry.get("heoa", &Version::new(9, 0, 0)).is_none());
+/// assert!(registry.by_version("heoa", &Version::new(9, 0, 0)).is_none());
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
@@ -133,27 +133,77 @@ impl Registry {
     }
 
     /// The instrument with this id and exact version.
+    ///
+    /// ```
+    /// use health_equity_assessment::{Registry, Version};
+    ///
+    /// let heoa = Registry::builtin().by_version("heoa", &Version::new(1, 0, 0)).unwrap();
+    /// assert_eq!(heoa.reference().to_string(), "heoa@1.0.0");
+    /// ```
     #[must_use]
-    pub fn get(&self, id: &str, version: &Version) -> Option<&Instrument> {
+    pub fn by_version(&self, id: &str, version: &Version) -> Option<&Instrument> {
         self.instruments.get(id)?.get(version)
     }
 
-    /// The instrument a reference names.
+    /// The instrument a reference (`heoa@1.0.0`, as in a response's `instrument`) names.
+    ///
+    /// ```
+    /// use health_equity_assessment::{InstrumentRef, Registry};
+    ///
+    /// let reference: InstrumentRef = "heoa@1.0.0".parse()?;
+    /// assert!(Registry::builtin().by_reference(&reference).is_some());
+    /// # Ok::<(), health_equity_assessment::ParseInstrumentRefError>(())
+    /// ```
     #[must_use]
-    pub fn resolve(&self, reference: &InstrumentRef) -> Option<&Instrument> {
-        self.get(&reference.id, &reference.version)
+    pub fn by_reference(&self, reference: &InstrumentRef) -> Option<&Instrument> {
+        self.by_version(&reference.id, &reference.version)
     }
 
-    /// The highest version of `id` matching `requirement`.
+    /// The highest version of `id` matching a semver requirement (`^1`, `>=1.2, <2`).
+    ///
+    /// ```
+    /// use health_equity_assessment::{Registry, VersionReq};
+    ///
+    /// let newest_1x = Registry::builtin().by_requirement("heoa", &VersionReq::parse("^1")?).unwrap();
+    /// assert_eq!(newest_1x.version().major, 1);
+    /// # Ok::<(), health_equity_assessment::SemverError>(())
+    /// ```
     #[must_use]
-    pub fn find(&self, id: &str, requirement: &VersionReq) -> Option<&Instrument> {
+    pub fn by_requirement(&self, id: &str, requirement: &VersionReq) -> Option<&Instrument> {
         self.instruments.get(id)?.iter().rev().find(|(v, _)| requirement.matches(v)).map(|(_, i)| i)
     }
 
     /// The highest version of `id`.
+    ///
+    /// ```
+    /// use health_equity_assessment::Registry;
+    ///
+    /// assert!(Registry::builtin().latest("ihi-five-component").is_some());
+    /// ```
     #[must_use]
     pub fn latest(&self, id: &str) -> Option<&Instrument> {
         self.instruments.get(id)?.values().next_back()
+    }
+
+    /// Renamed [`by_version`](Self::by_version).
+    #[deprecated(since = "0.3.0", note = "renamed `by_version`: the lookup names say what they take")]
+    #[must_use]
+    pub fn get(&self, id: &str, version: &Version) -> Option<&Instrument> {
+        self.by_version(id, version)
+    }
+
+    /// Renamed [`by_reference`](Self::by_reference).
+    #[deprecated(since = "0.3.0", note = "renamed `by_reference`: the lookup names say what they take")]
+    #[must_use]
+    pub fn resolve(&self, reference: &InstrumentRef) -> Option<&Instrument> {
+        self.by_reference(reference)
+    }
+
+    /// Renamed [`by_requirement`](Self::by_requirement).
+    #[deprecated(since = "0.3.0", note = "renamed `by_requirement`: the lookup names say what they take")]
+    #[must_use]
+    pub fn find(&self, id: &str, requirement: &VersionReq) -> Option<&Instrument> {
+        self.by_requirement(id, requirement)
     }
 
     /// The versions held for `id`, lowest first.

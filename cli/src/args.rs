@@ -183,9 +183,9 @@ pub fn lookup(spec: &str) -> Result<&'static Instrument, Failure> {
     let registry = Registry::builtin();
     let (id, version) = spec.split_once('@').unwrap_or((spec, "*"));
     let found = match semver::Version::parse(version) {
-        Ok(v) => registry.get(id, &v),
+        Ok(v) => registry.by_version(id, &v),
         Err(_) => match semver::VersionReq::parse(version) {
-            Ok(req) => registry.find(id, &req),
+            Ok(req) => registry.by_requirement(id, &req),
             Err(e) => {
                 return Err(Failure::Usage(format!(
                     "--instrument {spec}: {version:?} is neither a version nor a requirement: {e}"

@@ -651,7 +651,7 @@ fn schema(py: Python<'_>, kind: &str, instrument: Option<PyRef<'_, PyInstrument>
 fn builtin_response_schema(py: Python<'_>, id: &str, version: Option<&str>) -> PyResult<String> {
     let registry = Registry::builtin();
     let found = match version {
-        Some(v) => v.parse().ok().and_then(|v| registry.get(id, &v)),
+        Some(v) => v.parse().ok().and_then(|v| registry.by_version(id, &v)),
         None => registry.latest(id),
     };
     match found {

@@ -183,16 +183,16 @@ fn instrument_of<'r>(registry: &'r Registry, id: &str, version: &str) -> Result<
         )
     };
     let version = version.parse().map_err(|_| unknown())?;
-    registry.get(id, &version).ok_or_else(unknown)
+    registry.by_version(id, &version).ok_or_else(unknown)
 }
 
 /// `ID@VERSION`, `ID@REQUIREMENT` or `ID` (the latest).
 fn instrument_spec<'r>(registry: &'r Registry, spec: &str) -> Result<&'r Instrument, Failure> {
     let (id, version) = spec.split_once('@').unwrap_or((spec, "*"));
     let found = match version.parse() {
-        Ok(exact) => registry.get(id, &exact),
+        Ok(exact) => registry.by_version(id, &exact),
         Err(_) => match version.parse::<semver::VersionReq>() {
-            Ok(requirement) => registry.find(id, &requirement),
+            Ok(requirement) => registry.by_requirement(id, &requirement),
             Err(_) => None,
         },
     };

@@ -40,7 +40,7 @@ const ROOT: &str = "QuestionnaireResponse";
 ///
 /// let response = import_response(&text, registry, &options)?;
 /// assert_eq!(response, validated.to_response());
-/// let instrument = registry.resolve(&response.instrument).unwrap();
+/// let instrument = registry.by_reference(&response.instrument).unwrap();
 /// assert_eq!(response.validate(instrument)?.score(), validated.score());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -294,7 +294,7 @@ fn find_instrument<'r>(
         problems.push(FhirProblem::UnknownQuestionnaire { url: clip(url), known: Listing::of(&urls) });
         return None;
     };
-    let instrument = Version::parse(version).ok().and_then(|v| registry.get(id, &v));
+    let instrument = Version::parse(version).ok().and_then(|v| registry.by_version(id, &v));
     if instrument.is_none() {
         problems.push(FhirProblem::UnknownQuestionnaireVersion {
             url: clip(url),

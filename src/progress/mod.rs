@@ -6,14 +6,14 @@
 //! ```
 //! use health_equity_assessment::Registry;
 //! use health_equity_assessment::{CompareOptions, Program, WindowVerdict, compare};
-//! use jiff::civil::date;
+//! use health_equity_assessment::Date;
 //!
 //! let registry = Registry::builtin();
 //! let baseline = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?.score();
 //! let follow_up = registry.validate_json(include_str!("../../examples/heoa-follow-up.json"))?.score();
 //!
 //! // The IPRO affinity group's last session was on 2023-05-11.
-//! let options = CompareOptions::new().with_program(Program::new(date(2023, 5, 11)));
+//! let options = CompareOptions::new().with_program(Program::new(Date::constant(2023, 5, 11)));
 //! let progress = compare(&baseline, &follow_up, &options)?;
 //!
 //! assert_eq!(progress.window.verdict, WindowVerdict::Within);

@@ -26,12 +26,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// ```
 /// use health_equity_assessment::FollowUpWindow;
-/// use jiff::civil::date;
+/// use health_equity_assessment::Date;
 ///
 /// let one_month: FollowUpWindow = "P1M".parse()?;
-/// assert_eq!(one_month.deadline(date(2023, 5, 11)), Some(date(2023, 6, 11)));
-/// assert_eq!(one_month.deadline(date(2023, 1, 31)), Some(date(2023, 2, 28)));
-/// assert_eq!(one_month.deadline(date(2024, 1, 31)), Some(date(2024, 2, 29)));
+/// assert_eq!(one_month.deadline(Date::constant(2023, 5, 11)), Some(Date::constant(2023, 6, 11)));
+/// assert_eq!(one_month.deadline(Date::constant(2023, 1, 31)), Some(Date::constant(2023, 2, 28)));
+/// assert_eq!(one_month.deadline(Date::constant(2024, 1, 31)), Some(Date::constant(2024, 2, 29)));
 /// assert!("PT12H".parse::<FollowUpWindow>().is_err());
 /// # Ok::<(), health_equity_assessment::WindowError>(())
 /// ```
@@ -167,10 +167,10 @@ impl JsonSchema for FollowUpWindow {
 ///
 /// ```
 /// use health_equity_assessment::Program;
-/// use jiff::civil::date;
+/// use health_equity_assessment::Date;
 ///
-/// let program = Program::new(date(2023, 5, 11)).with_name("IPRO HEOA Affinity Group");
-/// assert_eq!(program.deadline(), Some(date(2023, 6, 11)));
+/// let program = Program::new(Date::constant(2023, 5, 11)).with_name("IPRO HEOA Affinity Group");
+/// assert_eq!(program.deadline(), Some(Date::constant(2023, 6, 11)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -157,9 +157,7 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
             x += 34 + 8 * i32::try_from(s.name.len()).unwrap_or(20);
         }
         if !bands.is_empty() {
-            legend
-                .draw(&PathElement::new(vec![(x, y - 8), (x, y + 8)], BAND.stroke_width(2)))
-                .map_err(|e| err(&e))?;
+            legend.draw(&PathElement::new(vec![(x, y - 8), (x, y + 8)], BAND.stroke_width(2))).map_err(|e| err(&e))?;
             let name = "Maturity level threshold";
             legend.draw(&Text::new(name.to_owned(), (x + 8, y), font.clone())).map_err(|e| err(&e))?;
             x += 24 + 8 * i32::try_from(name.len()).unwrap_or(20);
@@ -206,9 +204,10 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
         let top = n - 0.5;
         for band in bands {
             // Dashes of a quarter row, gaps of an eighth.
-            let dashes = (0..).map(|k| -0.5 + f64::from(k) * 0.375).take_while(|y| *y < top).map(|y| {
-                PathElement::new(vec![(band.at, y), (band.at, (y + 0.25).min(top))], BAND.stroke_width(2))
-            });
+            let dashes = (0..)
+                .map(|k| -0.5 + f64::from(k) * 0.375)
+                .take_while(|y| *y < top)
+                .map(|y| PathElement::new(vec![(band.at, y), (band.at, (y + 0.25).min(top))], BAND.stroke_width(2)));
             chart.draw_series(dashes).map_err(|e| err(&e))?;
             let (px, py) = chart.backend_coord(&(band.at, top));
             let name = ("sans-serif", FONT).into_font().color(&BAND).pos(Pos::new(HPos::Left, VPos::Bottom));

@@ -183,3 +183,10 @@ pub fn cohort_text(report: &CohortReport) -> String {
 fn text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(|s| s.replace('_', "-"))).unwrap_or_default()
 }
+
+/// The plain-text report, as [`render::cohort_text`](crate::render::cohort_text) writes it.
+impl std::fmt::Display for CohortReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&cohort_text(self))
+    }
+}

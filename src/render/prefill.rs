@@ -43,3 +43,10 @@ pub fn prefill_text(prefill: &Prefill) -> String {
     }
     out
 }
+
+/// The plain-text report, as [`render::prefill_text`](crate::render::prefill_text) writes it.
+impl std::fmt::Display for Prefill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&prefill_text(self))
+    }
+}

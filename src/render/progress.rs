@@ -470,3 +470,22 @@ pub fn progress_html(report: &ProgressReport, labels: &Labels<'_>) -> String {
     page_end(&mut out, &report.engine);
     out
 }
+
+/// The plain-text report ([`render::progress_text`](crate::render::progress_text)) without the
+/// instruments: items and answers are shown by id.
+///
+/// ```
+/// use health_equity_assessment::{CompareOptions, Registry, compare};
+///
+/// let registry = Registry::builtin();
+/// let baseline = registry.validate_json(include_str!("../../examples/heoa-baseline.json"))?.score();
+/// let follow_up = registry.validate_json(include_str!("../../examples/heoa-follow-up.json"))?.score();
+/// let report = compare(&baseline, &follow_up, &CompareOptions::default()).expect("comparable");
+/// assert!(report.to_string().starts_with("Progress: Example Community Hospital (org-001)"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+impl std::fmt::Display for ProgressReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&progress_text(self, &Labels::new([])))
+    }
+}

@@ -26,10 +26,11 @@ pub(crate) fn option_label(instrument: &Instrument, item: &str, option: &str) ->
         .map_or_else(|| option.to_owned(), |o| o.label.to_lowercase())
 }
 
-fn answer_label(instrument: &Instrument, o: &Opportunity) -> String {
-    match &o.answer {
-        Some(id) => option_label(instrument, &o.item, id),
-        None => "unanswered".to_owned(),
+fn answer_label(instrument: Option<&Instrument>, o: &Opportunity) -> String {
+    match (&o.answer, instrument) {
+        (Some(id), Some(instrument)) => option_label(instrument, &o.item, id),
+        (Some(id), None) => id.to_string(),
+        (None, _) => "unanswered".to_owned(),
     }
 }
 
@@ -103,8 +104,21 @@ fn missing_sentence(report: &ScoreReport) -> Option<String> {
 /// ```
 #[must_use]
 pub fn score_text(report: &ScoreReport, instrument: &Instrument) -> String {
+    score_text_with(report, Some(instrument))
+}
+
+/// The text report; without the instrument, answers are shown as option ids and the heading
+/// has no instrument title.
+pub(crate) fn score_text_with(report: &ScoreReport, instrument: Option<&Instrument>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", t(instrument.title()), report.instrument);
+    match instrument {
+        Some(instrument) => {
+            let _ = writeln!(out, "{} ({})", t(instrument.title()), report.instrument);
+        }
+        None => {
+            let _ = writeln!(out, "{}", report.instrument);
+        }
+    }
     let _ = writeln!(out, "{}, assessed {}\n", who(report, escape_terminal), report.assessed_on);
 
     let width = column_width(report.categories.iter().map(|c| t(&c.title).chars().count() + 2), 8);
@@ -159,7 +173,17 @@ pub fn score_text(report: &ScoreReport, instrument: &Instrument) -> String {
 fn text_bar(percent: Option<f64>, thresholds: &[f64]) -> String {
     let filled = percent.map_or(0, |p| (p / 2.5).round().clamp(0.0, 40.0) as usize);
     let marks: Vec<usize> = thresholds.iter().map(|b| (b / 2.5).round().clamp(0.0, 40.0) as usize).collect();
-    (0..40).map(|cell| if cell < filled { '█' } else if marks.contains(&cell) { '┊' } else { ' ' }).collect()
+    (0..40)
+        .map(|cell| {
+            if cell < filled {
+                '█'
+            } else if marks.contains(&cell) {
+                '┊'
+            } else {
+                ' '
+            }
+        })
+        .collect()
 }
 
 /// A score report in Markdown for an improvement team: the overall result, a table per category
@@ -203,7 +227,11 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
     let _ = writeln!(
         out,
         "| **Overall** | {} | {} | {} | {} |\n",
-        if o.rule == OverallRuleKind::SumOfCategoryPoints { format!("{}/{}", o.points, o.max_points) } else { String::new() },
+        if o.rule == OverallRuleKind::SumOfCategoryPoints {
+            format!("{}/{}", o.points, o.max_points)
+        } else {
+            String::new()
+        },
         percent(o.percent_exact.as_ref()),
         o.level_label.as_deref().map_or_else(|| "—".to_owned(), md),
         report.opportunities.len()
@@ -245,7 +273,10 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
     out.push_str(&code_block("text", &chart));
     out.push_str("\nEach █ is 2.5 percentage points; ┊ marks a maturity level threshold the bar has not reached.\n");
 
-    let _ = writeln!(out, "\n## Opportunities for improvement\n\nLowest-scoring categories first; within a category, lowest answers first.\n");
+    let _ = writeln!(
+        out,
+        "\n## Opportunities for improvement\n\nLowest-scoring categories first; within a category, lowest answers first.\n"
+    );
     if groups.is_empty() {
         out.push_str("None: every applicable item is at its top option.\n");
     }
@@ -263,7 +294,7 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
                 out,
                 "| {} | {} | {}/{} |",
                 md(&o.text),
-                md(&answer_label(instrument, o)),
+                md(&answer_label(Some(instrument), o)),
                 o.points,
                 o.max_points
             );
@@ -313,9 +344,7 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
     let bands: Vec<String> = levels
         .levels
         .iter()
-        .map(|l| {
-            format!("{} from {}%", html(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00"))
-        })
+        .map(|l| format!("{} from {}%", html(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00")))
         .collect();
     let _ = writeln!(
         out,
@@ -345,7 +374,11 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
     let _ = writeln!(
         out,
         "<tr class=\"overall\"><th>Overall</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th></tr>\n</tbody>\n</table>",
-        if o.rule == OverallRuleKind::SumOfCategoryPoints { format!("{}/{}", o.points, o.max_points) } else { String::new() },
+        if o.rule == OverallRuleKind::SumOfCategoryPoints {
+            format!("{}/{}", o.points, o.max_points)
+        } else {
+            String::new()
+        },
         percent(o.percent_exact.as_ref()),
         o.level_label.as_deref().map_or_else(|| "—".to_owned(), html),
         report.opportunities.len()
@@ -383,7 +416,7 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
                 out,
                 "<tr class=\"opportunity\"><td>{}</td><td class=\"answer\">{}</td><td class=\"num\">{}/{}</td></tr>",
                 html(&o.text),
-                html(&answer_label(instrument, o)),
+                html(&answer_label(Some(instrument), o)),
                 o.points,
                 o.max_points
             );
@@ -392,4 +425,22 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
     }
     page_end(&mut out, &report.engine);
     out
+}
+
+/// The plain-text report ([`render::score_text`](crate::render::score_text)) without the
+/// instrument: answers are shown as option ids (`in_progress`) instead of their labels.
+///
+/// ```
+/// use health_equity_assessment::Registry;
+///
+/// let report = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?.score();
+/// let text = report.to_string();
+/// assert!(text.starts_with("heoa@1.0.0\nExample Community Hospital (org-001), assessed 2022-11-17"));
+/// assert!(text.contains("- [not_started]"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+impl std::fmt::Display for ScoreReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&score_text_with(self, None))
+    }
 }

@@ -15,7 +15,7 @@ use crate::{InstrumentRef, SharedStr};
 /// use health_equity_assessment::{InstrumentRef, Registry, Response};
 ///
 /// let heoa: InstrumentRef = "heoa@1.0.0".parse()?;
-/// let date = jiff::civil::date(2024, 3, 1);
+/// let date = health_equity_assessment::Date::constant(2024, 3, 1);
 /// let response = Response::builder(heoa, "org-042", date)
 ///     .name("Riverside General")
 ///     .answer("data-collection.real-self-reported", "implemented")
@@ -23,7 +23,7 @@ use crate::{InstrumentRef, SharedStr};
 ///     .note("data-collection.sogi", "EHR fields added in January")
 ///     .focus("data-collection")
 ///     .build();
-/// let instrument = Registry::builtin().resolve(&response.instrument).ok_or("not built in")?;
+/// let instrument = Registry::builtin().by_reference(&response.instrument).ok_or("not built in")?;
 /// let report = response.validate(instrument)?.score();
 /// let mut table = String::new();
 /// for category in &report.categories {

@@ -366,7 +366,7 @@ mod tests {
     /// The fast reader gives up or agrees with the full one, exactly.
     fn agree(text: &str, limits: &ResponseLimits) -> Result<bool, TestCaseError> {
         let registry = Registry::builtin();
-        let fast = validate(text, limits, |id, version| registry.get(id, version));
+        let fast = validate(text, limits, |id, version| registry.by_version(id, version));
         let Some(fast) = fast else { return Ok(false) };
         let draft = super::super::parse::parse(text, limits);
         let full = super::super::validate::validate_draft(draft, fast.instrument());

@@ -69,7 +69,7 @@ impl Organization {
 /// let text = include_str!("../../examples/heoa-baseline.json");
 /// let response = Response::from_json(text)?;
 /// assert_eq!(response.organization.id, "org-001");
-/// let instrument = Registry::builtin().resolve(&response.instrument).unwrap();
+/// let instrument = Registry::builtin().by_reference(&response.instrument).unwrap();
 /// let validated = response.validate(instrument)?;
 /// assert_eq!(validated.to_response(), response);
 /// # Ok::<(), health_equity_assessment::ResponseError>(())

@@ -454,7 +454,7 @@ impl Registry {
         text: &str,
         limits: &ResponseLimits,
     ) -> Result<ValidatedResponse<'_>, ResponseError> {
-        if let Some(validated) = super::fast::validate(text, limits, |id, version| self.get(id, version)) {
+        if let Some(validated) = super::fast::validate(text, limits, |id, version| self.by_version(id, version)) {
             return Ok(validated);
         }
         let mut draft = parse::parse(text, limits);
@@ -464,7 +464,7 @@ impl Registry {
         let Some(version) = version else {
             return Err(refused(draft.problems));
         };
-        if let Some(instrument) = self.get(id, version) {
+        if let Some(instrument) = self.by_version(id, version) {
             return validate_draft(draft, instrument);
         }
         let problem = if self.versions(id).next().is_some() {

@@ -21,7 +21,10 @@ fn every_embedded_file_matches_the_file_on_disk_and_its_path() {
         assert_eq!(*text, common::read(&format!("assessments/{path}")), "{path}");
         let instrument = Instrument::from_json(text).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(*path, format!("{}/{}.json", instrument.id(), instrument.version()));
-        assert!(Registry::builtin().get(instrument.id(), instrument.version()).is_some(), "{path} not registered");
+        assert!(
+            Registry::builtin().by_version(instrument.id(), instrument.version()).is_some(),
+            "{path} not registered"
+        );
     }
     assert_eq!(Registry::builtin().len(), BUILTIN_FILES.len());
 }
@@ -41,7 +44,7 @@ fn the_registry_copy_scores_exactly_like_a_copy_loaded_at_run_time() {
 #[test]
 fn heoa_and_ihi_have_the_documented_shape() {
     let registry = Registry::builtin();
-    let heoa = registry.get("heoa", &Version::new(1, 0, 0)).unwrap();
+    let heoa = registry.by_version("heoa", &Version::new(1, 0, 0)).unwrap();
     assert_eq!((heoa.categories().len(), heoa.item_count()), (7, 33));
     let ids: Vec<&str> = heoa.categories().iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
@@ -56,7 +59,7 @@ fn heoa_and_ihi_have_the_documented_shape() {
             "infrastructure-and-culture"
         ]
     );
-    let ihi = registry.get("ihi-five-component", &Version::new(1, 0, 0)).unwrap();
+    let ihi = registry.by_version("ihi-five-component", &Version::new(1, 0, 0)).unwrap();
     assert_eq!((ihi.categories().len(), ihi.item_count()), (5, 25));
     assert!(ihi.scales()[0].options.iter().all(|o| !o.excluded), "IHI has no not-applicable option");
     for instrument in registry.iter() {
@@ -69,12 +72,12 @@ fn heoa_and_ihi_have_the_documented_shape() {
 #[test]
 fn registry_lookup_by_exact_version_and_requirement() {
     let registry = Registry::builtin();
-    assert!(registry.get("heoa", &Version::new(1, 0, 1)).is_none());
+    assert!(registry.by_version("heoa", &Version::new(1, 0, 1)).is_none());
     assert_eq!(
-        registry.find("heoa", &VersionReq::parse(">=1.0, <2").unwrap()).unwrap().version(),
+        registry.by_requirement("heoa", &VersionReq::parse(">=1.0, <2").unwrap()).unwrap().version(),
         &Version::new(1, 0, 0)
     );
-    assert!(registry.find("heoa", &VersionReq::parse("^2").unwrap()).is_none());
+    assert!(registry.by_requirement("heoa", &VersionReq::parse("^2").unwrap()).is_none());
     assert!(registry.latest("nope").is_none());
 
     let heoa_text = BUILTIN_FILES.iter().find(|(p, _)| p.starts_with("heoa/")).unwrap().1;
@@ -85,8 +88,14 @@ fn registry_lookup_by_exact_version_and_requirement() {
     custom.insert(Instrument::from_json(heoa_text).unwrap()).unwrap();
     let again = custom.insert(Instrument::from_json(heoa_text).unwrap()).unwrap_err();
     assert_eq!(again.code(), "duplicate_instrument");
-    assert_eq!(custom.find("heoa", &VersionReq::parse("^1").unwrap()).unwrap().version(), &Version::new(1, 2, 0));
-    assert_eq!(custom.find("heoa", &VersionReq::parse("~1.0").unwrap()).unwrap().version(), &Version::new(1, 0, 0));
+    assert_eq!(
+        custom.by_requirement("heoa", &VersionReq::parse("^1").unwrap()).unwrap().version(),
+        &Version::new(1, 2, 0)
+    );
+    assert_eq!(
+        custom.by_requirement("heoa", &VersionReq::parse("~1.0").unwrap()).unwrap().version(),
+        &Version::new(1, 0, 0)
+    );
     assert_eq!(custom.versions("heoa").count(), 2);
 }
 

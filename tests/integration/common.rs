@@ -134,7 +134,8 @@ pub fn check_fhir_import(
     }
     match &result {
         Ok(response) => {
-            let instrument = registry.resolve(&response.instrument).expect("an imported response names an instrument");
+            let instrument =
+                registry.by_reference(&response.instrument).expect("an imported response names an instrument");
             let validated = response.validate(instrument).unwrap_or_else(|e| panic!("imported but invalid: {e}"));
             let qr = serde_json::to_string(&export_response(&validated, options)).unwrap();
             let again = import_response(&qr, registry, options)

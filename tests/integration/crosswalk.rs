@@ -18,8 +18,8 @@ fn every_crosswalk_file_is_embedded_parses_and_fits_its_instruments() {
         assert_eq!(*text, common::read(&format!("assessments/crosswalks/{path}")));
         let crosswalk = Crosswalk::from_json(text).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(*path, format!("{}--{}.json", crosswalk.from.id, crosswalk.to.id));
-        let from = registry.find(&crosswalk.from.id, &crosswalk.from.versions).unwrap();
-        let to = registry.find(&crosswalk.to.id, &crosswalk.to.versions).unwrap();
+        let from = registry.by_requirement(&crosswalk.from.id, &crosswalk.from.versions).unwrap();
+        let to = registry.by_requirement(&crosswalk.to.id, &crosswalk.to.versions).unwrap();
         crosswalk.check(from, to).unwrap_or_else(|e| panic!("{path}: {e:?}"));
         assert!(crosswalk.rows.iter().all(|r| r.basis == Basis::Inferred || r.source.is_some()));
         assert!(schema.is_valid(&serde_json::from_str::<Value>(text).unwrap()), "{path}");

@@ -261,7 +261,7 @@ fn exported_questionnaires_keep_link_ids_unique_and_weights_on_scored_options_on
 
 #[test]
 fn the_heoa_questionnaire_snapshot() {
-    let heoa = Registry::builtin().get("heoa", &semver::Version::new(1, 0, 0)).unwrap();
+    let heoa = Registry::builtin().by_version("heoa", &semver::Version::new(1, 0, 0)).unwrap();
     insta::assert_json_snapshot!("heoa-1.0.0-questionnaire", export_instrument(heoa, &FhirOptions::default()));
 }
 
@@ -269,7 +269,7 @@ fn the_heoa_questionnaire_snapshot() {
 fn examples() -> Vec<(&'static str, String)> {
     let registry = Registry::builtin();
     let options = FhirOptions::default();
-    let heoa = registry.get("heoa", &semver::Version::new(1, 0, 0)).unwrap();
+    let heoa = registry.by_version("heoa", &semver::Version::new(1, 0, 0)).unwrap();
     let baseline = registry.validate_json(&common::read("examples/heoa-baseline.json")).unwrap();
     let pretty = |value: String| value + "\n";
     vec![
