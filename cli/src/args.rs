@@ -230,9 +230,14 @@ pub fn options<T>(
 where
     T: Copy + Send + Sync + 'static + std::str::FromStr,
 {
+    // Values are shown as JSON writes them (`two_sided`); the spelling with hyphens (scipy's
+    // `two-sided`) and the aliases are accepted too.
     let values = all.iter().map(move |v| {
-        let aliases: Vec<String> = aliases(*v).iter().map(|a| a.replace('_', "-")).collect();
-        PossibleValue::new(name(*v).replace('_', "-")).aliases(aliases)
+        let mut accepted: Vec<String> = aliases(*v).iter().map(|a| (*a).to_owned()).collect();
+        accepted.extend(aliases(*v).iter().map(|a| a.replace('_', "-")));
+        accepted.push(name(*v).replace('_', "-"));
+        accepted.retain(|a| a != name(*v));
+        PossibleValue::new(name(*v)).aliases(accepted)
     });
     PossibleValuesParser::new(values)
         .try_map(|text: String| text.parse::<T>().map_err(|_| format!("{text:?} is not a valid value")))

@@ -606,7 +606,7 @@ def cohort(
     window: str = "P1M",
     exclude_late: bool = False,
     zero_method: str = "wilcox",
-    alternative: str = "two-sided",
+    alternative: str = "two_sided",
     method: str = "auto",
     correction: bool = False,
     confidence_level: float = 0.95,
@@ -626,9 +626,10 @@ def cohort(
     ``.problems``; with ``strict=True`` they raise :class:`ValidationError` instead.
 
     Options are those of the command: ``zero_method`` (``wilcox``, ``pratt``, ``zsplit``),
-    ``alternative`` (``two-sided``, ``greater``, ``less``), ``method`` (``auto``,
-    ``exact-conditional``, ``asymptotic``, ``scipy-exact``), ``correction``,
-    ``confidence_level`` (Hodges–Lehmann interval), ``mcnemar`` (``exact``, ``chi-square``),
+    ``alternative`` (``two_sided``, ``greater``, ``less``), ``method`` (``auto``,
+    ``exact_conditional``, ``asymptotic``, ``scipy_exact``; the spellings with hyphens are
+    accepted too), ``correction``,
+    ``confidence_level`` (Hodges–Lehmann interval), ``mcnemar`` (``exact``, ``chi_square``),
     ``exclude_late`` (leave pairs outside the follow-up window out of the statistics).
 
     >>> result = hea.cohort(Path("examples"), program_completed="2023-05-11")

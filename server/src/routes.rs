@@ -475,16 +475,16 @@ pub struct CohortQuery {
     pub exclude_late: bool,
     /// `wilcox`, `pratt` or `zsplit`.
     pub zero_method: Option<String>,
-    /// `two-sided`, `greater` or `less`.
+    /// `two_sided`, `greater` or `less` (`two-sided` is accepted too).
     pub alternative: Option<String>,
-    /// `auto`, `exact-conditional`, `asymptotic` or `scipy-exact`.
+    /// `auto`, `exact_conditional`, `asymptotic` or `scipy_exact` (spellings with hyphens are accepted too).
     pub method: Option<String>,
     /// Continuity correction.
     #[serde(default)]
     pub correction: bool,
     /// The Hodges–Lehmann interval's confidence level (default 0.95).
     pub confidence_level: Option<f64>,
-    /// `exact` or `chi-square`.
+    /// `exact` or `chi_square` (`chi-square` is accepted too).
     pub mcnemar: Option<String>,
     /// Refuse the cohort when any line is not a valid response.
     #[serde(default)]

@@ -38,6 +38,19 @@ impl<'a> Labels<'a> {
         Labels { instruments: instruments.into_iter().collect() }
     }
 
+    /// An instrument's item text and the label of one of its options (lower case), looking in
+    /// the versions of instrument `id` held, newest first; `None` when none has the item.
+    pub(crate) fn item_in(&self, id: &str, item: &str, option: Option<&str>) -> Option<(String, Option<String>)> {
+        let mut candidates: Vec<&&Instrument> = self.instruments.iter().filter(|i| i.id() == id).collect();
+        candidates.sort_by(|a, b| b.version().cmp(a.version()));
+        candidates.into_iter().find_map(|i| {
+            let (_, found) = i.item(item)?;
+            let label = option
+                .and_then(|o| i.scale_of(found)?.options.iter().find(|s| s.id == o).map(|s| s.label.to_lowercase()));
+            Some((found.text.clone(), label))
+        })
+    }
+
     /// The category band thresholds drawn on the chart (none without an instrument).
     pub(crate) fn category_levels(&self) -> Option<&'a crate::LevelSet> {
         self.instruments.last().map(|i| i.category_levels())

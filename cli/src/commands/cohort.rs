@@ -39,12 +39,14 @@ pub struct Args {
     /// Wilcoxon zero method (scipy's `zero_method`).
     #[arg(long, default_value = "wilcox", value_parser = options(ZeroMethod::ALL, ZeroMethod::name, ZeroMethod::aliases))]
     zero_method: ZeroMethod,
-    /// Alternative hypothesis (greater: the follow-up tends to be higher).
-    #[arg(long, default_value = "two-sided", value_parser = options(Alternative::ALL, Alternative::name, Alternative::aliases))]
+    /// Alternative hypothesis (greater: the follow-up tends to be higher; `two-sided`, scipy's
+    /// spelling, is accepted too).
+    #[arg(long, default_value = "two_sided", value_parser = options(Alternative::ALL, Alternative::name, Alternative::aliases))]
     alternative: Alternative,
     /// Wilcoxon p-value method: `auto` reproduces scipy.stats.wilcoxon's default;
-    /// `exact-conditional` (or `exact`) is the exact conditional distribution, which also
-    /// handles ties and zeros; `scipy-exact` is scipy's `method="exact"`.
+    /// `exact_conditional` (or `exact`) is the exact conditional distribution, which also
+    /// handles ties and zeros; `scipy_exact` is scipy's `method="exact"`. Values are spelled
+    /// as in the JSON report; `exact-conditional` and the like are accepted too.
     #[arg(long, default_value = "auto", value_parser = options(Method::ALL, Method::name, Method::aliases))]
     method: Method,
     /// Continuity correction in the Wilcoxon normal approximation (R's default; not scipy's).
@@ -134,7 +136,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     match args.format {
         CohortFormat::Json => emit_json(&report),
-        CohortFormat::Text => emit_text(&render::cohort_text(&report)),
+        CohortFormat::Text => emit_text(&render::cohort_text(&report, &render::Labels::new(registry.iter()))),
         CohortFormat::Csv => emit_csv_rows(cohort.tidy_rows(&options), formulas),
     }
 }

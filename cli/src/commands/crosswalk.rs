@@ -87,7 +87,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let prefill = crosswalk.apply(&report, target).map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
         match args.format {
             ReportFormat::Json => emit_json(&prefill),
-            ReportFormat::Text => emit_text(&render::prefill_text(&prefill)),
+            ReportFormat::Text => {
+                emit_text(&render::prefill_text(&prefill, &render::Labels::new([validated.instrument()])))
+            }
         }
     })
 }

@@ -321,6 +321,26 @@ fn the_score_report_for_an_improvement_team() {
 }
 
 #[test]
+fn cohort_text_says_when_pairs_are_too_few_and_names_items_by_text() {
+    let o = run(&["cohort", BASE, FOLLOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("level rose"), "{text}");
+    assert!(!text.contains("1.0000"), "no p-values from one pair: {text}");
+    assert!(text.contains("too few: fewer than 6 pairs with a change"), "{text}");
+    assert!(
+        text.contains("At least one identified disparity is chosen as an organizational priority."),
+        "McNemar lists show activity texts: {text}"
+    );
+    // With enough pairs the p-values are there.
+    let synthetic = run(&["synthetic-cohort", "--organizations", "40"]);
+    let o = run_stdin(&["cohort", "-"], &synthetic.stdout);
+    let text = stdout(&o);
+    assert!(!text.contains("too few:"), "{text}");
+    assert!(text.contains("<0.0001"), "{text}");
+}
+
+#[test]
 fn the_progress_report_schema_is_printed() {
     let o = run(&["schema", "progress-report"]);
     assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/progress-report.schema.json")).unwrap());
