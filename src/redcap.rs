@@ -502,7 +502,9 @@ pub const SYSTEM_COLUMNS: [&str; 5] = [
     "redcap_survey_identifier",
 ];
 
-/// Reads a REDCap raw record export of the instrument's form into one response per record.
+/// Reads a REDCap raw record export of the instrument's form into one response per record, all
+/// or nothing: any bad record fails the whole import. [`import_records`] keeps going past bad
+/// records instead.
 ///
 /// # Errors
 /// [`RedcapError`] naming every unknown or missing column and every invalid value by record and
@@ -510,8 +512,57 @@ pub const SYSTEM_COLUMNS: [&str; 5] = [
 pub fn import_responses(
     csv_text: &str,
     instrument: &Instrument,
-    _options: &RedcapOptions,
+    options: &RedcapOptions,
 ) -> Result<Vec<Response>, RedcapError> {
+    let imported = import_records(csv_text, instrument, options)?;
+    let problems: Vec<RedcapProblem> = imported.rejected.into_iter().flat_map(|r| r.problems).collect();
+    Problems::or_ok(RECORDS, problems, imported.responses.into_iter().map(|(_, response)| response).collect())
+}
+
+/// The records of a REDCap export: the ones that became responses and the ones that did not.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ImportedRecords {
+    /// Each good record's id (`record_id`, or its position from 1 when blank) and response, in
+    /// file order.
+    pub responses: Vec<(String, Response)>,
+    /// Each bad record with every problem found in it, in file order.
+    pub rejected: Vec<RejectedRecord>,
+}
+
+/// A record that did not become a response.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RejectedRecord {
+    /// The record id (`record_id`, or its position from 1 when blank or unreadable).
+    pub record: String,
+    /// Every problem in the record.
+    pub problems: Vec<RedcapProblem>,
+}
+
+/// Reads a REDCap raw record export of the instrument's form, keeping going past bad records:
+/// each good record becomes a response, each bad one is listed with its record id and every
+/// problem in it (as `score --ndjson` does with bad lines).
+///
+/// ```
+/// use health_equity_assessment::{Registry, redcap};
+///
+/// let heoa = Registry::builtin().latest("heoa").unwrap();
+/// let csv = "record_id,organization_id,assessed_on\n1,org-1,2024-03-01\n2,org-2,not a date\n3,org-3,2024-03-02\n";
+/// let imported = redcap::import_records(csv, heoa, &redcap::RedcapOptions::default())?;
+/// assert_eq!(imported.responses.len(), 2);
+/// assert_eq!(imported.rejected[0].record, "2");
+/// # Ok::<(), redcap::RedcapError>(())
+/// ```
+///
+/// # Errors
+/// [`RedcapError`] when the file as a whole cannot be read: an unreadable header, unknown,
+/// duplicate or missing columns.
+pub fn import_records(
+    csv_text: &str,
+    instrument: &Instrument,
+    _options: &RedcapOptions,
+) -> Result<ImportedRecords, RedcapError> {
     let form = form_name(instrument);
     let csv_text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv_text.as_bytes());
@@ -558,15 +609,16 @@ pub fn import_responses(
         return Err(problems);
     }
     let position = |name: &str| header.iter().position(|h| h == name);
-    let mut responses = Vec::new();
+    let mut imported = ImportedRecords { responses: Vec::new(), rejected: Vec::new() };
     for (n, record) in reader.records().enumerate() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(csv_error(&e));
+                imported.rejected.push(RejectedRecord { record: (n + 1).to_string(), problems: vec![csv_error(&e)] });
                 continue;
             }
         };
+        let mut problems = Vec::new();
         let get = |name: &str| position(name).and_then(|p| record.get(p)).unwrap_or_default();
         let record_id = match get("record_id") {
             "" => (n + 1).to_string(),
@@ -636,9 +688,13 @@ pub fn import_responses(
             }
         }
         let has_focus_columns = focus_columns.iter().any(|c| position(c).is_some());
+        if !problems.is_empty() {
+            imported.rejected.push(RejectedRecord { record: record_id, problems });
+            continue;
+        }
         if let (false, Some(assessed_on)) = (org.trim().is_empty(), date) {
             let name = restore_formula(get("organization_name"));
-            responses.push(Response {
+            let response = Response {
                 instrument: instrument.reference(),
                 organization: Organization::new(org.as_ref(), (!name.is_empty()).then(|| name.into_owned())),
                 assessed_on,
@@ -646,8 +702,9 @@ pub fn import_responses(
                 notes: None,
                 focus_categories: (has_focus_columns && !focus.is_empty()).then_some(focus),
                 extensions: None,
-            });
+            };
+            imported.responses.push((record_id, response));
         }
     }
-    Problems::or_ok(RECORDS, problems, responses)
+    Ok(imported)
 }

@@ -3,7 +3,9 @@
 //!
 //! Exit status: 0 success, 1 invalid input (a document or instrument with problems), 2 usage
 //! (bad arguments, unreadable files). Every failure is reported as one line per problem on
-//! standard error; the command never panics on any input.
+//! standard error, each `equity-assess: [SOURCE: ]MESSAGE` (SOURCE a file, `file:line` or
+//! `<stdin>`; records and items are named in the message); the command never panics on any
+//! input.
 //!
 //! The crate is a thin shell over the library: one module per subcommand under `commands/`,
 //! argument groups several commands share in `args`, reading in `input` and `sources`, writing
@@ -108,17 +110,24 @@ where
         // Every line on standard error shows control characters escaped: a file name or an id
         // from the input can neither drive the terminal nor forge another line.
         Err(Failure::Usage(message)) => {
-            let _ = writeln!(io::stderr(), "equity-assess: {}", escape_controls(&message));
+            let _ = writeln!(io::stderr(), "{}", error_line(&message));
             ExitCode::from(2)
         }
         Err(Failure::Invalid(lines)) => {
             let mut err = io::stderr().lock();
             for line in lines {
-                let _ = writeln!(err, "{}", escape_controls(&line));
+                let _ = writeln!(err, "{}", error_line(&line));
             }
             ExitCode::from(1)
         }
     }
+}
+
+/// One line on standard error, as every command writes it: `equity-assess: [SOURCE: ]MESSAGE`,
+/// with control characters escaped (a file name or an id from the input can neither drive the
+/// terminal nor forge another line).
+pub(crate) fn error_line(message: &str) -> String {
+    format!("equity-assess: {}", escape_controls(message))
 }
 
 /// clap's message for bad arguments, with the arguments it quotes shown escaped like every
@@ -130,7 +139,9 @@ fn usage_error(error: clap::Error, args: &[OsString]) -> String {
         Err(again) if again.kind() == error.kind() => again,
         _ => error,
     };
-    output::escape_lines(&error.render().to_string()).into_owned()
+    // The first line in the format of every other error line: `equity-assess: error: …`.
+    let text = output::escape_lines(&error.render().to_string()).into_owned();
+    format!("equity-assess: {text}")
 }
 
 #[cfg(test)]

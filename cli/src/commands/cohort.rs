@@ -7,7 +7,7 @@ use health_equity_assessment::stats::{
     Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroMethod,
 };
 use health_equity_assessment::{
-    Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, escape_controls, render, summary_rows,
+    Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, render, summary_rows,
 };
 
 use crate::args::{CsvFormulas, DocumentLimit, InstrumentFiles, options, parse_date, parse_window};
@@ -124,7 +124,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     {
         let mut err = io::stderr().lock();
         for line in &problems {
-            let _ = writeln!(err, "{}", escape_controls(line));
+            let _ = writeln!(err, "{}", crate::error_line(line));
         }
     }
     let report =

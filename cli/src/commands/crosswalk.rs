@@ -15,8 +15,9 @@ use crate::output::{Failure, emit_json, emit_text};
 pub struct Args {
     /// The response document.
     file: String,
-    /// The instrument to pre-fill: an id (e.g. `cms-hche`), or ID@VERSION.
-    #[arg(long, value_name = "ID")]
+    /// The instrument to pre-fill: an ID (`cms-hche`, its latest version) or ID@REQ with a
+    /// version or semver requirement (`cms-hche@1.0.0`, `cms-hche@^1`).
+    #[arg(long, value_name = "ID[@REQ]")]
     to: String,
     /// Use this crosswalk file instead of the built-in ones.
     #[arg(long, value_name = "FILE")]

@@ -77,24 +77,35 @@ fn fhir_response(path: &str, choice: &InstrumentChoice, base: &CanonicalBase) ->
     emit_json(&response)
 }
 
+/// Writes one response per good record and keeps going past bad ones: each is reported with
+/// its record id, and the exit status is 1 when any was bad.
 fn redcap_records(path: &str, choice: &InstrumentChoice) -> Result<(), Failure> {
     let instrument = choice.required()?;
     let text = input::read_text(path, MAX_RECORDS_BYTES)?;
-    let responses = redcap::import_responses(&text, &instrument, &redcap::RedcapOptions::default())
+    let imported = redcap::import_records(&text, &instrument, &redcap::RedcapOptions::default())
         .map_err(|e| Failure::Invalid(problem_lines(path, e.problems())))?;
+    let name = input::display_name(path);
     let mut out = String::new();
     let mut problems = Vec::new();
-    for (n, response) in responses.iter().enumerate() {
+    for rejected in &imported.rejected {
+        problems.extend(rejected.problems.iter().map(|p| format!("{name}: {p}")));
+    }
+    let mut written = 0usize;
+    for (record, response) in &imported.responses {
         if let Err(e) = response.validate(&instrument) {
-            let record = format!("{}: record {}", input::display_name(path), n + 1);
-            problems.extend(e.problems().iter().map(|p| format!("{record}: {p}")));
+            problems.extend(e.problems().iter().map(|p| format!("{name}: record {record}: {p}")));
+            continue;
         }
         let line = serde_json::to_string(response).map_err(|e| Failure::Usage(format!("cannot serialize: {e}")))?;
         out.push_str(&line);
         out.push('\n');
+        written += 1;
     }
-    if !problems.is_empty() {
-        return Err(Failure::Invalid(problems));
+    emit(&out)?;
+    if problems.is_empty() {
+        return Ok(());
     }
-    emit(&out)
+    let bad = imported.rejected.len() + imported.responses.len() - written;
+    problems.push(format!("{name}: {written} record(s) imported, {bad} skipped"));
+    Err(Failure::Invalid(problems))
 }

@@ -106,7 +106,10 @@ fn validate_names_every_problem_and_exits_1() {
     assert!(err.contains("data-collection.eye-colour"), "{err}");
     assert!(err.contains("\"mostly\""), "{err}");
     assert!(err.contains("appears more than once"), "{err}");
-    assert!(lines.iter().all(|l| l.starts_with("tests/data/invalid-three-problems.json: /answers")), "{err}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("equity-assess: tests/data/invalid-three-problems.json: /answers")),
+        "{err}"
+    );
 
     let o = run(&["validate", "examples/heoa-baseline.json"]);
     assert_eq!(o.status.code(), Some(0));
@@ -589,6 +592,52 @@ fn redcap_export_and_import_round_trip_through_the_command_line() {
     let o = run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], bad.as_bytes());
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("column \"org\" is not a field of form heoa"), "{}", stderr(&o));
+}
+
+#[test]
+fn redcap_import_keeps_going_past_a_bad_record_and_records_export_round_trips() {
+    let o = run(&["export", "redcap-records", BASE, FOLLOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(csv.starts_with("record_id,organization_id,organization_name,assessed_on,focus___1"), "{csv}");
+    assert_eq!(csv.lines().count(), 3);
+    // Record 1 gets an impossible date, and a third record has no organization: record 2 is
+    // still imported, the bad ones are named by record id, and the exit status is 1.
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    lines[1] = lines[1].replacen("2022-11-17", "2022-13-17", 1);
+    lines.push(lines[2].replacen("2,org-001", "3,", 1));
+    let o = run_stdin(&["import", "redcap", "-", "--instrument", "heoa@1"], lines.join("\n").as_bytes());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1, "the good record is imported");
+    let err = stderr(&o);
+    assert!(err.contains("record 1, field assessed_on: \"2022-13-17\""), "{err}");
+    assert!(err.contains("record 3, field organization_id"), "{err}");
+    assert!(err.contains("1 record(s) imported, 2 skipped"), "{err}");
+    // Responses of two instruments do not make one REDCap project.
+    let o = run(&["export", "redcap-records", BASE, "examples/ihi-five-component.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("one REDCap project per instrument"), "{}", stderr(&o));
+}
+
+#[test]
+fn every_error_line_has_one_format() {
+    for (args, code) in [
+        (vec!["validate", "tests/data/invalid-three-problems.json"], 1),
+        (vec!["score", "does/not/exist.json"], 2),
+        (vec!["diff", BASE, "does/not/exist.json"], 2),
+        (vec!["cohort", "tests/data/invalid-three-problems.json", "--strict"], 1),
+        (vec!["instrument", "check", "tests/data/invalid-three-problems.json"], 1),
+        (vec!["score", "--no-such-option"], 2),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.starts_with("equity-assess: "), "{args:?}: {err}");
+        if code == 1 {
+            assert!(err.lines().all(|l| l.starts_with("equity-assess: ")), "{args:?}: {err}");
+        }
+    }
 }
 
 #[test]
