@@ -67,6 +67,7 @@ pub fn export_instrument(instrument: &Instrument, options: &FhirOptions) -> Ques
                 .map(|item| {
                     let mut question = QuestionnaireItem::new(item.id.as_str(), ItemType::Choice);
                     question.text = Some(item.text.clone());
+                    question.extension = vec![Extension::item_control("radio-button")];
                     let system = options.code_system_url(instrument.id(), &item.scale);
                     if let Some(scale) = instrument.scale_of(item) {
                         question.answer_option = scale
@@ -81,6 +82,18 @@ pub fn export_instrument(instrument: &Instrument, options: &FhirOptions) -> Ques
             group
         })
         .collect();
+    // Focus categories are answers too: a generic form filler collects them with this question.
+    let system = options.category_system_url(instrument.id());
+    let mut focus = QuestionnaireItem::new(super::FOCUS_CATEGORIES_LINK_ID, ItemType::Choice);
+    focus.text = Some("Focus categories for the improvement program (optional)".to_owned());
+    focus.repeats = Some(true);
+    focus.extension = vec![Extension::item_control("check-box")];
+    focus.answer_option = instrument
+        .categories()
+        .iter()
+        .map(|c| AnswerOption::coding(Coding::new(system.as_str(), c.id.as_str()).with_display(c.title.as_str())))
+        .collect();
+    q.item.push(focus);
     q
 }
 

@@ -8,7 +8,7 @@ use semver::Version;
 use super::error::RESPONSE;
 use super::error::indexed;
 use super::export::is_fhir_id;
-use super::model::{Extension, QuestionnaireResponse, QuestionnaireResponseItem, ResponseStatus};
+use super::model::{Extension, QuestionnaireResponse, QuestionnaireResponseItem, Reference, ResponseStatus};
 use super::{FhirError, FhirOptions, FhirProblem};
 use crate::instrument::{Category, Extensions, Instrument, Item};
 use crate::json::{clip, clip_middle, describe, serde_message};
@@ -115,11 +115,16 @@ pub fn parse_response(text: &str) -> Result<QuestionnaireResponse, FhirError> {
 /// - `subject` a reference to an Organization: `Organization/{id}` (or an absolute URL ending
 ///   in `/Organization/{id}`), or a logical reference whose identifier has the system
 ///   [`FhirOptions::organization_identifier_system`]; its `display` becomes the organization's
-///   name;
+///   name. Without a `subject`, an `author` that references an Organization the same way;
+///   without either, [`FhirOptions::organization`] (a form filler such as LHC-Forms sets
+///   neither);
 /// - `authored` a FHIR dateTime with at least a full date: `YYYY-MM-DD`, or
-///   `YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`. The assessment date is the date **as written**, in
-///   the author's own time zone; it is never converted to UTC (an assessment finished at 23:30
-///   in New York on 17 November was done on 17 November);
+///   `YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`. The assessment date is the calendar date **in the
+///   offset written**, never converted: `2022-11-17T22:30:00-05:00` is 17 November, and the
+///   same moment written in UTC as form fillers such as LHC-Forms do, `2022-11-18T03:30:00Z`,
+///   is 18 November;
+/// - the focus-categories question ([`FOCUS_CATEGORIES_LINK_ID`](super::FOCUS_CATEGORIES_LINK_ID)),
+///   each answer a `valueCoding` of [`FhirOptions::category_system_url`] naming a category;
 /// - top-level items are groups whose linkId is a category id, each holding question items
 ///   whose linkId is an item of that category, each with at most one
 ///   `answer.valueCoding` whose system is the item's code system and whose code is one of the
@@ -305,19 +310,52 @@ fn find_instrument<'r>(
     instrument
 }
 
-/// The organization from `subject`.
+/// What a missing organization's problem says is accepted.
+const ORGANIZATION_SHAPES: &str = "the organization assessed is required: a `subject` (or an `author`) that is \
+{\"reference\": \"Organization/{id}\", \"display\": \"{name}\"} or {\"identifier\": {\"system\": \
+\"{canonical base}/NamingSystem/organization-id\", \"value\": \"{id}\"}}, or the organization given on import \
+(`import fhir --organization ID`, `FhirOptions::with_organization`)";
+
+/// The organization: from `subject`; without one, from an `author` that references an
+/// Organization; without either, the one the options give.
 fn organization(
     resource: &QuestionnaireResponse,
     options: &FhirOptions,
     problems: &mut Vec<FhirProblem>,
 ) -> Option<Organization> {
-    let Some(subject) = &resource.subject else {
-        problems.push(FhirProblem::MissingElement {
-            path: format!("{ROOT}.subject"),
-            why: "the organization assessed is required",
-        });
-        return None;
-    };
+    if let Some(subject) = &resource.subject {
+        return referenced_organization(subject, "subject", options, problems);
+    }
+    if let Some(author) = resource.author.as_ref().filter(|a| references_organization(a, options)) {
+        return referenced_organization(author, "author", options, problems);
+    }
+    if let Some(organization) = options.organization() {
+        return Some(organization.clone());
+    }
+    problems.push(FhirProblem::MissingElement { path: format!("{ROOT}.subject"), why: ORGANIZATION_SHAPES });
+    None
+}
+
+/// Whether a reference (an `author`) is to an Organization: `Organization/{id}`, an absolute URL
+/// with `/Organization/`, or an identifier in this deployment's organization system. An author
+/// that is a Practitioner or a Patient is not the organization assessed.
+fn references_organization(reference: &Reference, options: &FhirOptions) -> bool {
+    match (&reference.reference, &reference.identifier) {
+        (Some(r), _) => r.starts_with("Organization/") || (r.contains("://") && r.contains("/Organization/")),
+        (None, Some(identifier)) => {
+            identifier.system.as_deref() == Some(options.organization_identifier_system().as_str())
+        }
+        (None, None) => false,
+    }
+}
+
+/// The organization a `subject` or `author` reference names.
+fn referenced_organization(
+    subject: &Reference,
+    element: &str,
+    options: &FhirOptions,
+    problems: &mut Vec<FhirProblem>,
+) -> Option<Organization> {
     let id = if let Some(reference) = &subject.reference {
         let id = reference.strip_prefix("Organization/").or_else(|| {
             reference.contains("://").then(|| reference.rsplit_once("/Organization/")).flatten().map(|(_, id)| id)
@@ -326,7 +364,7 @@ fn organization(
             Some(id) if is_fhir_id(id) => Some(id.to_owned()),
             Some(_) => {
                 problems.push(FhirProblem::InvalidSubject {
-                    path: format!("{ROOT}.subject.reference"),
+                    path: format!("{ROOT}.{element}.reference"),
                     value: clip(reference),
                     reason: "does not end in a valid Organization id ([A-Za-z0-9-.]{1,64})",
                 });
@@ -334,7 +372,7 @@ fn organization(
             }
             None => {
                 problems.push(FhirProblem::InvalidSubject {
-                    path: format!("{ROOT}.subject.reference"),
+                    path: format!("{ROOT}.{element}.reference"),
                     value: clip(reference),
                     reason: "is not a reference to an Organization (Organization/{id})",
                 });
@@ -347,7 +385,7 @@ fn organization(
             (Some(s), Some(value)) if s == system && !value.trim().is_empty() => Some(value.to_owned()),
             (Some(s), Some(_)) if s == system => {
                 problems.push(FhirProblem::InvalidSubject {
-                    path: format!("{ROOT}.subject.identifier.value"),
+                    path: format!("{ROOT}.{element}.identifier.value"),
                     value: String::new(),
                     reason: "is not an organization id (it is blank)",
                 });
@@ -355,7 +393,7 @@ fn organization(
             }
             (s, _) => {
                 problems.push(FhirProblem::InvalidSubject {
-                    path: format!("{ROOT}.subject.identifier.system"),
+                    path: format!("{ROOT}.{element}.identifier.system"),
                     value: clip(s.unwrap_or_default()),
                     reason: "is not this deployment's organization identifier system",
                 });
@@ -364,8 +402,8 @@ fn organization(
         }
     } else {
         problems.push(FhirProblem::MissingElement {
-            path: format!("{ROOT}.subject.reference"),
-            why: "the subject must reference the Organization assessed",
+            path: format!("{ROOT}.{element}.reference"),
+            why: ORGANIZATION_SHAPES,
         });
         None
     };
@@ -411,6 +449,8 @@ struct Walk<'i> {
     reference: String,
     note_url: String,
     focus_url: String,
+    /// The code system of the focus-categories question's codings.
+    category_system: String,
     extensions_url: String,
     /// The longest note, in characters.
     max_note_chars: usize,
@@ -439,6 +479,7 @@ impl<'i> Walk<'i> {
             reference: options.questionnaire_reference(instrument),
             note_url: options.note_extension_url(),
             focus_url: options.focus_category_extension_url(),
+            category_system: options.category_system_url(instrument.id()),
             extensions_url: options.response_extensions_url(),
             max_note_chars: options.limits().max_string_chars,
             systems,
@@ -554,7 +595,9 @@ impl<'i> Walk<'i> {
         let instrument = self.instrument;
         for (g, group) in items.iter().enumerate() {
             let path = indexed(ROOT, "item", g);
-            if let Some(category) = instrument.category(&group.link_id) {
+            if group.link_id == super::FOCUS_CATEGORIES_LINK_ID {
+                self.focus_question(group, &path);
+            } else if let Some(category) = instrument.category(&group.link_id) {
                 self.group(category, group, &path);
             } else if let Some((category, _)) = instrument.item(&group.link_id) {
                 self.problems.push(FhirProblem::MisplacedItem {
@@ -565,6 +608,52 @@ impl<'i> Walk<'i> {
                 });
             } else {
                 self.unknown(&path, &group.link_id);
+            }
+        }
+    }
+
+    /// The focus-categories question: each answer a coding of one category, in order.
+    fn focus_question(&mut self, question: &QuestionnaireResponseItem, path: &str) {
+        modifier_extensions(&question.modifier_extension, path, &mut self.problems);
+        if !self.first_time(super::FOCUS_CATEGORIES_LINK_ID, path) {
+            return;
+        }
+        self.no_notes(&question.extension, path);
+        let link_id = super::FOCUS_CATEGORIES_LINK_ID;
+        if !question.item.is_empty() {
+            self.problems.push(FhirProblem::UnexpectedElement {
+                path: indexed(path, "item", 0),
+                link_id: link_id.to_owned(),
+                what: "is a question: it has answers, not items",
+            });
+        }
+        for (k, answer) in question.answer.iter().enumerate() {
+            let path = indexed(path, "answer", k);
+            modifier_extensions(&answer.modifier_extension, &path, &mut self.problems);
+            let Some(coding) = &answer.value_coding else {
+                self.problems.push(FhirProblem::AnswerNotCoding { path, link_id: link_id.to_owned() });
+                continue;
+            };
+            if coding.system.as_deref() != Some(self.category_system.as_str()) {
+                self.problems.push(FhirProblem::WrongSystem {
+                    path: format!("{path}.valueCoding.system"),
+                    link_id: link_id.to_owned(),
+                    system: coding.system.as_deref().map(clip),
+                    expected: self.category_system.clone(),
+                });
+                continue;
+            }
+            let value_path = format!("{path}.valueCoding.code");
+            match coding.code.as_deref().and_then(|code| self.instrument.category(code)) {
+                None => self.problems.push(FhirProblem::UnknownFocusCategory {
+                    path: value_path,
+                    category: clip(coding.code.as_deref().unwrap_or_default()),
+                    known: Listing::of(self.instrument.categories().iter().map(|c| c.id.as_str())),
+                }),
+                Some(category) if !self.focus_seen.insert(category.id.clone()) => self
+                    .problems
+                    .push(FhirProblem::RepeatedFocusCategory { path: value_path, category: clip(&category.id) }),
+                Some(category) => self.focus.push(category.id.clone()),
             }
         }
     }

@@ -15,15 +15,16 @@
 //! | instrument `id`, `version` | `Questionnaire.url` = `{base}/Questionnaire/{id}`, `Questionnaire.version` = the semver |
 //! | instrument `title`, `publisher`, `description` | the same elements; `name` = [`computable_name`] of the id; `status` = `active`; `subjectType` = `Organization` |
 //! | category | `item` of type `group`, linkId = category id, text = title |
-//! | item (key activity) | `item` of type `choice` in its category's group, linkId = item id, text = item text |
+//! | item (key activity) | `item` of type `choice` in its category's group, linkId = item id, text = item text, shown as radio buttons (`questionnaire-itemControl` `radio-button`) |
+//! | focus categories (question) | a last top-level `choice` item, linkId [`FOCUS_CATEGORIES_LINK_ID`], `repeats`, check boxes, one `answerOption.valueCoding` per category: system [`FhirOptions::category_system_url`], code = category id, display = title |
 //! | scale option | `answerOption.valueCoding`: system `{base}/CodeSystem/{instrument id}.{scale id}`, code = option id, display = label |
 //! | option `points` | `itemWeight` and `ordinalValue` extensions (`valueDecimal`) on that coding; none on excluded (not applicable) options |
 //! | response `instrument` | `QuestionnaireResponse.questionnaire` = `{base}/Questionnaire/{id}\|{version}` |
-//! | `organization` {id, name} | `subject` = `{"reference": "Organization/{id}", "display": name}` (by `identifier` when the id is not a FHIR id) |
-//! | `assessed_on` | `authored` = the date, `YYYY-MM-DD` |
+//! | `organization` {id, name} | `subject` = `{"reference": "Organization/{id}", "display": name}` (by `identifier` when the id is not a FHIR id); on import also an `author` that references an Organization, or [`FhirOptions::with_organization`] when the resource names none |
+//! | `assessed_on` | `authored` = the date, `YYYY-MM-DD`; on import, the date in the offset written |
 //! | `answers` | one group item per category with answers, holding `{linkId, text, answer: [{valueCoding: {system, code, display}}]}`; unanswered items are left out |
 //! | `notes` | a `{base}/StructureDefinition/item-note` extension (`valueString`) on the item |
-//! | `focus_categories` | `{base}/StructureDefinition/focus-category` extensions (`valueCode`) on the resource, in order |
+//! | `focus_categories` | `{base}/StructureDefinition/focus-category` extensions (`valueCode`) on the resource, in order; on import also the answers (codings) of the focus-categories question, as a form filler writes them |
 //! | `extensions` | one `{base}/StructureDefinition/response-extensions` extension (`valueString`: the JSON object) |
 //!
 //! `{base}` is [`FhirOptions::canonical_base`], by default
@@ -38,7 +39,10 @@
 //! `focus_categories` list and an empty organization name come back absent.
 //!
 //! On import, `authored` may be a full date or a dateTime with time and zone; the assessment
-//! date is the date as written, in the author's time zone, never converted. Importing checks
+//! date is the calendar date in the offset written, never converted to another zone. A form
+//! filler that writes UTC (LHC-Forms does) dates an evening entry in New York the next day:
+//! `2022-11-18T03:30:00Z` (22:30 on 17 November in New York) is 18 November, while
+//! `2022-11-17T22:30:00-05:00` is 17 November. Importing checks
 //! the resource against the instrument and reports every problem at once
 //! ([`import_parsed_response`] lists what is refused); the imported response
 //! always passes [`Response::validate`].
@@ -81,13 +85,19 @@ pub use error::{FhirError, FhirProblem};
 pub use export::{computable_name, export_instrument, export_response};
 pub use import::{import_parsed_response, import_response, parse_response};
 pub use model::{
-    AnswerOption, Coding, Extension, Identifier, ItemType, PublicationStatus, Questionnaire, QuestionnaireItem,
-    QuestionnaireResponse, QuestionnaireResponseAnswer, QuestionnaireResponseItem, Reference, ResponseStatus,
+    AnswerOption, CodeableConcept, Coding, Extension, ITEM_CONTROL_SYSTEM, ITEM_CONTROL_URL, Identifier, ItemType,
+    PublicationStatus, Questionnaire, QuestionnaireItem, QuestionnaireResponse, QuestionnaireResponseAnswer,
+    QuestionnaireResponseItem, Reference, ResponseStatus,
 };
 
 use crate::ResponseLimits;
 #[cfg(doc)]
 use crate::{Instrument, Response, ValidatedResponse};
+
+/// The linkId of the questionnaire's focus-categories question (a top-level `choice` item that
+/// repeats, one option per category): `_focus-categories`. No category or item id can begin
+/// with `_`, so it never names one.
+pub const FOCUS_CATEGORIES_LINK_ID: &str = "_focus-categories";
 
 /// The FHIR extension holding an answer option's score (a decimal):
 /// `http://hl7.org/fhir/StructureDefinition/itemWeight`.
@@ -127,11 +137,16 @@ pub const DEFAULT_CANONICAL_BASE: &str = "https://health-equity-assessment.examp
 pub struct FhirOptions {
     canonical_base: String,
     limits: ResponseLimits,
+    organization: Option<crate::Organization>,
 }
 
 impl Default for FhirOptions {
     fn default() -> Self {
-        FhirOptions { canonical_base: DEFAULT_CANONICAL_BASE.to_owned(), limits: ResponseLimits::default() }
+        FhirOptions {
+            canonical_base: DEFAULT_CANONICAL_BASE.to_owned(),
+            limits: ResponseLimits::default(),
+            organization: None,
+        }
     }
 }
 
@@ -158,7 +173,7 @@ impl FhirOptions {
         if base.contains(['|', '#', '?']) {
             return Err(invalid("contains '|', '#' or '?' (canonical URLs may not)"));
         }
-        Ok(FhirOptions { canonical_base: base.to_owned(), limits: ResponseLimits::default() })
+        Ok(FhirOptions { canonical_base: base.to_owned(), limits: ResponseLimits::default(), organization: None })
     }
 
     /// Sets the limits checked when importing (default [`ResponseLimits::default`]): the size
@@ -180,6 +195,36 @@ impl FhirOptions {
     pub fn with_limits(mut self, limits: ResponseLimits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The organization assessed, for importing responses that name none: a generic form
+    /// filler such as LHC-Forms sets no `subject`. A response's own `subject` (or an `author`
+    /// that references an Organization) still comes first.
+    ///
+    /// ```
+    /// use health_equity_assessment::Organization;
+    /// use health_equity_assessment::fhir::FhirOptions;
+    ///
+    /// let options = FhirOptions::default().with_organization(Organization::new("org-001", Some("Example Community Hospital".to_owned())));
+    /// assert_eq!(options.organization().map(|o| o.id.as_str()), Some("org-001"));
+    /// ```
+    #[must_use]
+    pub fn with_organization(mut self, organization: crate::Organization) -> Self {
+        self.organization = Some(organization);
+        self
+    }
+
+    /// The organization given with [`with_organization`](Self::with_organization).
+    #[must_use]
+    pub fn organization(&self) -> Option<&crate::Organization> {
+        self.organization.as_ref()
+    }
+
+    /// `{base}/CodeSystem/{instrument id}-categories`: the code system of the focus-categories
+    /// question's options (category ids). No scale's system (`{id}.{scale}`) can be the same.
+    #[must_use]
+    pub fn category_system_url(&self, instrument_id: &str) -> String {
+        format!("{}/CodeSystem/{instrument_id}-categories", self.canonical_base)
     }
 
     /// The limits checked when importing.

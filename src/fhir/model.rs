@@ -88,6 +88,9 @@ pub struct Extension {
     /// A `uri` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_uri: Option<String>,
+    /// A `CodeableConcept` value (the `questionnaire-itemControl` extension has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_codeable_concept: Option<CodeableConcept>,
     /// Nested extensions (complex extensions have these instead of a value).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
@@ -105,7 +108,32 @@ impl Extension {
             value_code: None,
             value_boolean: None,
             value_uri: None,
+            value_codeable_concept: None,
             extension: Vec::new(),
+        }
+    }
+
+    /// The SDC `questionnaire-itemControl` extension: how a form filler shows the item
+    /// (`radio-button`, `check-box`, `drop-down`, …).
+    ///
+    /// ```
+    /// use health_equity_assessment::fhir::Extension;
+    ///
+    /// let radio = Extension::item_control("radio-button");
+    /// assert_eq!(radio.url, "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl");
+    /// ```
+    #[must_use]
+    pub fn item_control(code: &str) -> Self {
+        let display = match code {
+            "radio-button" => "Radio Button",
+            "check-box" => "Check-box",
+            "drop-down" => "Drop down",
+            other => other,
+        };
+        let coding = Coding::new(ITEM_CONTROL_SYSTEM, code).with_display(display);
+        Extension {
+            value_codeable_concept: Some(CodeableConcept { coding: vec![coding], text: None }),
+            ..Extension::new(ITEM_CONTROL_URL)
         }
     }
 
@@ -148,6 +176,7 @@ impl Extension {
         add(self.value_code.is_some(), "valueCode");
         add(self.value_boolean.is_some(), "valueBoolean");
         add(self.value_uri.is_some(), "valueUri");
+        add(self.value_codeable_concept.is_some(), "valueCodeableConcept");
         kinds
     }
 }
@@ -191,6 +220,25 @@ impl Coding {
         self.display = Some(display.into());
         self
     }
+}
+
+/// The SDC extension saying how a form filler shows an item.
+pub const ITEM_CONTROL_URL: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl";
+
+/// The code system of [`ITEM_CONTROL_URL`]'s codes.
+pub const ITEM_CONTROL_SYSTEM: &str = "http://hl7.org/fhir/questionnaire-item-control";
+
+/// A FHIR `CodeableConcept`: codings for one concept, and text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CodeableConcept {
+    /// The codings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coding: Vec<Coding>,
+    /// Plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// A FHIR `Identifier` (a business identifier: a system and a value).
@@ -540,6 +588,10 @@ pub struct QuestionnaireResponse {
     /// Who or what the answers are about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<Reference>,
+    /// Who gave the answers (the importer takes the organization from here when `subject` is
+    /// absent and this references an Organization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<Reference>,
     /// When the answers were gathered: a FHIR `dateTime` (`YYYY-MM-DD` or with a time and
     /// zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -561,6 +613,7 @@ impl QuestionnaireResponse {
             questionnaire: None,
             status,
             subject: None,
+            author: None,
             authored: None,
             item: Vec::new(),
         }

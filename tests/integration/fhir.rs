@@ -235,7 +235,22 @@ fn exported_questionnaires_keep_link_ids_unique_and_weights_on_scored_options_on
         let ids: Vec<&str> = q.all_items().map(|i| i.link_id.as_str()).collect();
         let unique: BTreeSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "que-2 in {}", instrument.reference());
-        assert_eq!(ids.len(), instrument.categories().len() + instrument.item_count());
+        assert_eq!(ids.len(), instrument.categories().len() + instrument.item_count() + 1);
+        // A generic form filler collects focus categories with the last top-level question.
+        let focus = q.item.last().unwrap();
+        assert_eq!(focus.link_id, health_equity_assessment::fhir::FOCUS_CATEGORIES_LINK_ID);
+        assert_eq!(focus.repeats, Some(true));
+        let codes: Vec<&str> =
+            focus.answer_option.iter().map(|o| o.value_coding.as_ref().unwrap().code.as_deref().unwrap()).collect();
+        let categories: Vec<&str> = instrument.categories().iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(codes, categories);
+        // Choice questions are radio buttons.
+        for (_, item) in instrument.items() {
+            let control = &q.find_item(&item.id).unwrap().extension[0];
+            assert_eq!(control.url, health_equity_assessment::fhir::ITEM_CONTROL_URL);
+            let coding = &control.value_codeable_concept.as_ref().unwrap().coding[0];
+            assert_eq!(coding.code.as_deref(), Some("radio-button"));
+        }
         let name = q.name.as_deref().unwrap();
         assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
         assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{name}");
@@ -875,4 +890,89 @@ fn error_codes_are_snake_case() {
     for code in codes(&err) {
         assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
     }
+}
+
+// ---- Generic form fillers (LHC-Forms): no subject, UTC `authored`, codings copied whole.
+
+fn lhc_forms_response() -> Value {
+    serde_json::from_str(&common::read("tests/data/lhc-forms/heoa-baseline.questionnaire-response.json")).unwrap()
+}
+
+fn import_value(value: &Value, options: &FhirOptions) -> Result<Response, health_equity_assessment::fhir::FhirError> {
+    health_equity_assessment::fhir::import_response(&value.to_string(), Registry::builtin(), options)
+}
+
+#[test]
+fn a_response_as_lhc_forms_writes_it_imports_and_scores_like_the_original() {
+    let registry = Registry::builtin();
+    let baseline = registry.validate_json(&common::read("examples/heoa-baseline.json")).unwrap();
+    let organization = baseline.organization().clone();
+    let options = FhirOptions::default().with_organization(organization);
+    // Groups nested as in the Questionnaire, codings with their weight extensions, a focus
+    // question, `meta`, no subject, and `authored` in UTC.
+    let imported = import_value(&lhc_forms_response(), &options).unwrap();
+    let mut expected = baseline.to_response();
+    expected.notes = None; // a generic form filler has no place for this crate's notes
+    assert_eq!(imported, expected);
+    let rescored = imported.validate(baseline.instrument()).unwrap().score();
+    assert_eq!(serde_json::to_value(rescored).unwrap(), serde_json::to_value(baseline.score()).unwrap());
+
+    // Without the organization, the problem says what is accepted.
+    let err = import_value(&lhc_forms_response(), &FhirOptions::default()).unwrap_err();
+    assert_eq!(err.codes(), ["missing_element"]);
+    let message = err.problems()[0].to_string();
+    for shape in ["\"reference\": \"Organization/{id}\"", "NamingSystem/organization-id", "--organization ID"] {
+        assert!(message.contains(shape), "{message}");
+    }
+}
+
+#[test]
+fn an_author_that_is_an_organization_names_the_organization() {
+    let mut qr = lhc_forms_response();
+    qr["author"] = json!({ "reference": "Organization/org-777", "display": "Author Hospital" });
+    let imported = import_value(&qr, &FhirOptions::default()).unwrap();
+    assert_eq!(imported.organization.id, "org-777");
+    assert_eq!(imported.organization.name.as_deref(), Some("Author Hospital"));
+    // A subject comes first; a practitioner author is not the organization assessed.
+    qr["subject"] = json!({ "reference": "Organization/org-001" });
+    assert_eq!(import_value(&qr, &FhirOptions::default()).unwrap().organization.id, "org-001");
+    qr.as_object_mut().unwrap().remove("subject");
+    qr["author"] = json!({ "reference": "Practitioner/p-1" });
+    let err = import_value(&qr, &FhirOptions::default()).unwrap_err();
+    assert_eq!(err.codes(), ["missing_element"]);
+}
+
+#[test]
+fn authored_is_the_date_in_the_offset_written() {
+    let options =
+        FhirOptions::default().with_organization(health_equity_assessment::Organization::new("org-001", None));
+    for (authored, date) in [
+        // 22:30 on 17 November in New York, written with its offset: 17 November.
+        ("2022-11-17T22:30:00-05:00", "2022-11-17"),
+        // The same moment in UTC, as LHC-Forms writes it: 18 November.
+        ("2022-11-18T03:30:00Z", "2022-11-18"),
+        ("2022-11-18T03:30:00.000+00:00", "2022-11-18"),
+        // Early morning in Tokyo is still the previous day in UTC; the offset written decides.
+        ("2022-11-18T08:00:00+09:00", "2022-11-18"),
+        ("2022-11-17", "2022-11-17"),
+    ] {
+        let mut qr = lhc_forms_response();
+        qr["authored"] = json!(authored);
+        let imported = import_value(&qr, &options).unwrap();
+        assert_eq!(imported.assessed_on.to_string(), date, "{authored}");
+    }
+}
+
+#[test]
+fn focus_answers_are_checked_like_focus_extensions() {
+    let options =
+        FhirOptions::default().with_organization(health_equity_assessment::Organization::new("org-001", None));
+    let mut qr = lhc_forms_response();
+    let focus = qr["item"].as_array_mut().unwrap().last_mut().unwrap();
+    let answers = focus["answer"].as_array_mut().unwrap();
+    answers.push(answers[0].clone());
+    answers.push(json!({ "valueCoding": { "system": "https://health-equity-assessment.example/fhir/CodeSystem/heoa-categories", "code": "no-such-category" } }));
+    answers.push(json!({ "valueString": "data-validation" }));
+    let err = import_value(&qr, &options).unwrap_err();
+    assert_eq!(err.codes(), ["repeated_focus_category", "unknown_focus_category", "answer_not_coding"]);
 }

@@ -1,6 +1,6 @@
 //! `equity-assess import`: responses from another system's format.
 
-use health_equity_assessment::{Registry, fhir, redcap};
+use health_equity_assessment::{Organization, Registry, fhir, redcap};
 
 use crate::args::{CanonicalBase, DocumentLimit, InstrumentChoice};
 use crate::commands::problem_lines;
@@ -24,6 +24,14 @@ pub enum Format {
     Fhir {
         /// The file (`-` for standard input).
         file: String,
+        /// The organization assessed, when the QuestionnaireResponse names none (a form filler
+        /// such as LHC-Forms sets no `subject`); a `subject`, or an `author` that references an
+        /// Organization, still comes first.
+        #[arg(long, value_name = "ID")]
+        organization: Option<String>,
+        /// The organization's name, with `--organization`.
+        #[arg(long, value_name = "NAME", requires = "organization")]
+        organization_name: Option<String>,
         #[command(flatten)]
         instrument: InstrumentChoice,
         #[command(flatten)]
@@ -39,16 +47,25 @@ const MAX_RECORDS_BYTES: u64 = 64 << 20;
 /// Converts and writes the responses.
 pub fn run(format: Format) -> Result<(), Failure> {
     match format {
-        Format::Fhir { file, instrument, base, limit } => {
+        Format::Fhir { file, organization, organization_name, instrument, base, limit } => {
             limit.apply();
-            fhir_response(&file, &instrument, &base)
+            let organization = organization.map(|id| Organization::new(id, organization_name));
+            fhir_response(&file, &instrument, &base, organization)
         }
         Format::Redcap { file, instrument } => redcap_records(&file, &instrument),
     }
 }
 
-fn fhir_response(path: &str, choice: &InstrumentChoice, base: &CanonicalBase) -> Result<(), Failure> {
-    let options = base.options()?.with_limits(input::limits());
+fn fhir_response(
+    path: &str,
+    choice: &InstrumentChoice,
+    base: &CanonicalBase,
+    organization: Option<Organization>,
+) -> Result<(), Failure> {
+    let mut options = base.options()?.with_limits(input::limits());
+    if let Some(organization) = organization {
+        options = options.with_organization(organization);
+    }
     let chosen = choice.optional()?;
     let text = input::read_text(path, input::max_bytes())?;
     let mut registry = Registry::new();

@@ -641,6 +641,19 @@ fn every_error_line_has_one_format() {
 }
 
 #[test]
+fn a_form_fillers_response_without_subject_imports_with_organization() {
+    let lhc = "tests/data/lhc-forms/heoa-baseline.questionnaire-response.json";
+    let o = run(&["import", "fhir", lhc]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--organization ID"), "{}", stderr(&o));
+    let o =
+        run(&["import", "fhir", lhc, "--organization", "org-001", "--organization-name", "Example Community Hospital"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let scored = run_stdin(&["score", "-", "--format", "json"], &o.stdout);
+    assert_eq!(stdout(&scored), stdout(&run(&["score", BASE, "--format", "json"])));
+}
+
+#[test]
 fn fhir_export_and_import_round_trip_through_the_command_line() {
     let committed = std::fs::read_to_string(root().join("examples/fhir/heoa-1.0.0.questionnaire.json")).unwrap();
     let o = run(&["export", "fhir-questionnaire", "--instrument", "heoa@1.0.0"]);
