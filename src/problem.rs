@@ -245,12 +245,12 @@ impl Listing {
 
 impl fmt::Display for Listing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.entries.join(", "))?;
+        let mut text = self.entries.join(", ");
         let more = self.total.saturating_sub(self.entries.len());
         if more > 0 {
-            write!(f, " and {more} more")?;
+            text.push_str(&format!(" and {more} more"));
         }
-        Ok(())
+        f.pad(&text)
     }
 }
 

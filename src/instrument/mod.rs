@@ -341,7 +341,27 @@ impl Instrument {
         }
     }
 
-    /// Checks an instrument built in code.
+    /// Checks an instrument specification changed in code.
+    ///
+    /// Instruments are written as JSON: an [`InstrumentSpec`] comes from deserializing a file
+    /// (or from [`spec`](Self::spec) of a loaded instrument, cloned) and has no constructor of
+    /// its own (it is `#[non_exhaustive]`), but its fields are public, so code can derive an
+    /// edition from another and check it here with every check of [`from_json`](Self::from_json).
+    ///
+    /// ```
+    /// use health_equity_assessment::{Instrument, Registry, Version};
+    ///
+    /// let mut spec = Registry::builtin().latest("heoa").unwrap().spec().clone();
+    /// spec.version = Version::new(1, 0, 1);
+    /// spec.title = "Health Equity Organizational Assessment, local edition".to_owned();
+    /// let edition = Instrument::from_spec(spec.clone())?;
+    /// assert_eq!(edition.reference().to_string(), "heoa@1.0.1");
+    ///
+    /// // A broken edition is refused with every problem.
+    /// spec.categories.clear();
+    /// assert!(Instrument::from_spec(spec).is_err());
+    /// # Ok::<(), health_equity_assessment::InstrumentError>(())
+    /// ```
     ///
     /// # Errors
     /// [`InstrumentError`] as for [`from_json`](Self::from_json), without the JSON-level

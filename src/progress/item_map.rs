@@ -80,7 +80,7 @@ impl VersionRange {
 
 impl std::fmt::Display for VersionRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}@{}", self.id, self.versions)
+        f.pad(&format!("{}@{}", self.id, self.versions))
     }
 }
 

@@ -14,11 +14,13 @@ const FOLLOW_UP: RGBColor = RGBColor(31, 92, 153);
 const BAND: RGBColor = RGBColor(110, 120, 132);
 const INK: RGBColor = RGBColor(29, 39, 51);
 
-/// Every text in the chart is at least this many pixels high (at the SVG's own size).
-const FONT: u32 = 14;
+/// Every text in the chart is this many pixels high at the SVG's own size. The SVG is at most
+/// about 950 px wide, so printed on A4 or Letter (about 700 CSS px of text width) its labels
+/// are still at least 12 px.
+const FONT: u32 = 16;
 /// The longest category label drawn, in characters; longer titles end in `…` (the table under
 /// the chart has them in full).
-const MAX_LABEL: usize = 48;
+const MAX_LABEL: usize = 44;
 
 /// One series of bars: its legend name, colour, and per category the value and its label.
 struct Series {
@@ -133,12 +135,12 @@ fn bar_chart(labels: Vec<String>, series: &[Series], bands: &[Band], any_focus: 
 fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -> Result<String, String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let rows = labels.len().max(1);
-    let per_row = 22 * u32::try_from(series.len()).unwrap_or(1) + 18;
+    let per_row = 24 * u32::try_from(series.len()).unwrap_or(1) + 18;
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10);
-    let label_area = u32::try_from(longest.saturating_mul(8)).unwrap_or(u32::MAX).clamp(140, 420);
+    let label_area = u32::try_from(longest.saturating_mul(9)).unwrap_or(u32::MAX).clamp(140, 400);
     let legend_height = 40;
     let band_labels = 24;
-    let width = label_area + 600;
+    let width = label_area + 520;
     let height = legend_height + band_labels + 70 + per_row * u32::try_from(rows).unwrap_or(1);
 
     let mut svg = String::new();
@@ -149,18 +151,18 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
 
         // The legend, above the plot: one swatch per series, then the band line and the focus mark.
         let font = ("sans-serif", FONT).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-        let mut x = i32::try_from(label_area).unwrap_or(140);
+        let mut x = 12;
         let y = 20;
         for s in series {
             legend.draw(&Rectangle::new([(x, y - 7), (x + 16, y + 7)], s.color.filled())).map_err(|e| err(&e))?;
             legend.draw(&Text::new(s.name.to_owned(), (x + 22, y), font.clone())).map_err(|e| err(&e))?;
-            x += 34 + 8 * i32::try_from(s.name.len()).unwrap_or(20);
+            x += 34 + 9 * i32::try_from(s.name.len()).unwrap_or(20);
         }
         if !bands.is_empty() {
             legend.draw(&PathElement::new(vec![(x, y - 8), (x, y + 8)], BAND.stroke_width(2))).map_err(|e| err(&e))?;
             let name = "Maturity level threshold";
             legend.draw(&Text::new(name.to_owned(), (x + 8, y), font.clone())).map_err(|e| err(&e))?;
-            x += 24 + 8 * i32::try_from(name.len()).unwrap_or(20);
+            x += 24 + 9 * i32::try_from(name.len()).unwrap_or(20);
         }
         if any_focus {
             legend.draw(&Text::new("★ focus category".to_owned(), (x, y), font.clone())).map_err(|e| err(&e))?;
@@ -170,7 +172,7 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(band_labels)
             .margin_left(8)
-            .margin_right(56)
+            .margin_right(76)
             .margin_bottom(8)
             .x_label_area_size(44)
             .y_label_area_size(label_area)

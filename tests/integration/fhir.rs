@@ -895,7 +895,7 @@ fn error_codes_are_snake_case() {
 // ---- Generic form fillers (LHC-Forms): no subject, UTC `authored`, codings copied whole.
 
 fn lhc_forms_response() -> Value {
-    serde_json::from_str(&common::read("tests/data/lhc-forms/heoa-baseline.questionnaire-response.json")).unwrap()
+    serde_json::from_str(&common::read("tests/fixtures/lhc-forms/heoa-baseline.questionnaire-response.json")).unwrap()
 }
 
 fn import_value(value: &Value, options: &FhirOptions) -> Result<Response, health_equity_assessment::fhir::FhirError> {

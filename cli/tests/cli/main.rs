@@ -642,7 +642,7 @@ fn every_error_line_has_one_format() {
 
 #[test]
 fn a_form_fillers_response_without_subject_imports_with_organization() {
-    let lhc = "tests/data/lhc-forms/heoa-baseline.questionnaire-response.json";
+    let lhc = "tests/fixtures/lhc-forms/heoa-baseline.questionnaire-response.json";
     let o = run(&["import", "fhir", lhc]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--organization ID"), "{}", stderr(&o));
