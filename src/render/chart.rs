@@ -29,18 +29,25 @@ struct Series {
     values: Vec<Option<(f64, String)>>,
 }
 
-/// A band threshold: where it is and the name of the level starting there.
+/// A maturity band: where it starts and ends on the percent axis, and its level's name.
 struct Band {
-    at: f64,
+    from: f64,
+    to: f64,
     label: String,
 }
 
+/// The bands of a level set (levels are lowest first), each up to the next one's threshold.
 fn bands(levels: Option<&LevelSet>) -> Vec<Band> {
+    let levels = levels.map_or(&[][..], |l| &l.levels[..]);
+    let starts: Vec<f64> = levels.iter().map(|l| l.min_percent.to_f64_rounded(2).clamp(0.0, 100.0)).collect();
     levels
-        .map_or(&[][..], |l| &l.levels[..])
         .iter()
-        .filter(|l| l.min_percent.sign() == std::cmp::Ordering::Greater)
-        .map(|l| Band { at: l.min_percent.to_f64_rounded(2).min(100.0), label: t(&l.label).into_owned() })
+        .enumerate()
+        .map(|(k, l)| Band {
+            from: starts[k],
+            to: starts.get(k + 1).copied().unwrap_or(100.0),
+            label: t(&l.label).into_owned(),
+        })
         .collect()
 }
 
@@ -68,7 +75,7 @@ fn label(title: &str, focus: bool) -> String {
 /// let validated = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?;
 /// let svg = render::score_chart_svg(&validated.score(), validated.instrument());
 /// assert!(svg.starts_with("<svg"));
-/// assert!(svg.contains("Developing"));
+/// assert!(svg.contains(">Developing</text>"));
 /// # Ok::<(), health_equity_assessment::ResponseError>(())
 /// ```
 #[must_use]
@@ -158,7 +165,7 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
             legend.draw(&Text::new(s.name.to_owned(), (x + 22, y), font.clone())).map_err(|e| err(&e))?;
             x += 34 + 9 * i32::try_from(s.name.len()).unwrap_or(20);
         }
-        if !bands.is_empty() {
+        if bands.iter().any(|b| b.from > 0.0) {
             legend.draw(&PathElement::new(vec![(x, y - 8), (x, y + 8)], BAND.stroke_width(2))).map_err(|e| err(&e))?;
             let name = "Maturity level threshold";
             legend.draw(&Text::new(name.to_owned(), (x + 8, y), font.clone())).map_err(|e| err(&e))?;
@@ -202,19 +209,25 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
             .draw()
             .map_err(|e| err(&e))?;
 
-        // Band thresholds under the bars, the level's name just above the plot.
+        // Band thresholds under the bars; each level's name above the plot, centred in its band
+        // when it fits there (the caption under the chart lists every level in any case).
         let top = n - 0.5;
+        let name_font = ("sans-serif", FONT).into_font().color(&BAND).pos(Pos::new(HPos::Center, VPos::Bottom));
         for band in bands {
-            // Dashes of a quarter row, gaps of an eighth.
-            let dashes = (0..)
-                .map(|k| -0.5 + f64::from(k) * 0.375)
-                .take_while(|y| *y < top)
-                .map(|y| PathElement::new(vec![(band.at, y), (band.at, (y + 0.25).min(top))], BAND.stroke_width(2)));
-            chart.draw_series(dashes).map_err(|e| err(&e))?;
-            let (px, py) = chart.backend_coord(&(band.at, top));
-            let name = ("sans-serif", FONT).into_font().color(&BAND).pos(Pos::new(HPos::Left, VPos::Bottom));
-            root.draw(&Text::new(format!("{} ≥ {}%", band.label, trim_zeros(band.at)), (px + 4, py - 4), name))
-                .map_err(|e| err(&e))?;
+            if band.from > 0.0 {
+                // Dashes of a quarter row, gaps of an eighth.
+                let dashes = (0..).map(|k| -0.5 + f64::from(k) * 0.375).take_while(|y| *y < top).map(|y| {
+                    PathElement::new(vec![(band.from, y), (band.from, (y + 0.25).min(top))], BAND.stroke_width(2))
+                });
+                chart.draw_series(dashes).map_err(|e| err(&e))?;
+            }
+            let (left, py) = chart.backend_coord(&(band.from, top));
+            let (right, _) = chart.backend_coord(&(band.to, top));
+            let needed = 9 * i32::try_from(band.label.chars().count()).unwrap_or(i32::MAX / 16) + 8;
+            if right - left >= needed {
+                root.draw(&Text::new(band.label.clone(), (i32::midpoint(left, right), py - 4), name_font.clone()))
+                    .map_err(|e| err(&e))?;
+            }
         }
 
         let k = series.len() as f64;
@@ -239,10 +252,4 @@ fn draw(labels: &[String], series: &[Series], bands: &[Band], any_focus: bool) -
         root.present().map_err(|e| err(&e))?;
     }
     Ok(svg)
-}
-
-/// `25` rather than `25.00`, `62.5` rather than `62.50`.
-fn trim_zeros(value: f64) -> String {
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
