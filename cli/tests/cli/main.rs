@@ -287,12 +287,24 @@ fn markdown_and_html_reports() {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert_eq!(page.matches("<svg").count(), 1, "one embedded SVG chart");
     assert!(page.contains("<figcaption>Percent of the maximum points in each category at baseline"));
-    assert!(page.contains(">Developing</text>"), "bands are labelled");
+    assert!(page.contains("Developing\n</text>"), "bands are labelled");
+    assert_chart_text_at_least_16px(&page);
     assert_eq!(page.matches("<tr class=\"category\">").count(), 7, "one row per category");
     assert!(page.contains("<rect"), "the chart has bars");
     for external in ["src=", "href=", "<script", "@import", "url(", "<link"] {
         assert!(!page.contains(external), "the page must be self-contained, found {external}");
     }
+}
+
+/// Every text of the chart is at least 16 px at the SVG's own size, so at least 12 px when the
+/// chart is scaled to a printed page's width.
+fn assert_chart_text_at_least_16px(page: &str) {
+    let sizes: Vec<f64> =
+        page.split("font-size=\"").skip(1).map(|rest| rest.split('"').next().unwrap().parse().unwrap()).collect();
+    assert!(sizes.len() > 10, "{sizes:?}");
+    assert!(sizes.iter().all(|s| *s >= 16.0), "{sizes:?}");
+    let width: f64 = page.split("<svg width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(width <= 960.0, "the chart is {width} px wide");
 }
 
 #[test]
@@ -304,8 +316,9 @@ fn the_score_report_for_an_improvement_team() {
     assert_eq!(page.matches("<svg").count(), 1, "one embedded SVG chart");
     assert!(page.contains("<rect"), "the chart has bars");
     for band in ["Beginning", "Developing", "Advancing", "Leading"] {
-        assert!(page.contains(&format!(">{band}</text>")), "band {band} named in the chart");
+        assert!(page.contains(&format!("{band}\n</text>")), "band {band} named in the chart");
     }
+    assert_chart_text_at_least_16px(&page);
     assert!(page.contains("Dashed lines mark the maturity level thresholds: Beginning from 0%, Developing from 25%"));
     assert_eq!(page.matches("<tr class=\"category\">").count(), 7, "one row per category");
     // Opportunities grouped by category, with the activity text and the answer's label.
