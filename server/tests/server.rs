@@ -195,7 +195,10 @@ fn every_endpoint_answers_what_the_command_prints() {
         let answer = post_json(a, "/v1/score", &read(&path));
         assert_eq!(answer.status, 200, "{}", answer.text());
         assert_eq!(answer.header("content-type"), Some("application/json"));
-        assert!(answer.body == run_cli(&["score", &path], b""), "{example}: score differs from the command");
+        assert!(
+            answer.body == run_cli(&["score", &path, "--format", "json"], b""),
+            "{example}: score differs from the command"
+        );
         let summary = post_json(a, "/v1/score?report=summary", &read(&path));
         assert!(summary.body == run_cli(&["score", &path, "--report", "summary"], b""), "{example}: summary");
         let validated = post_json(a, "/v1/validate", &read(&path));
@@ -489,7 +492,7 @@ fn the_binary_serves_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let answer = post_json(addr, "/v1/score", &read(BASE));
-    assert!(answer.body == run_cli(&["score", BASE], b""));
+    assert!(answer.body == run_cli(&["score", BASE, "--format", "json"], b""));
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
