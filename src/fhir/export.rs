@@ -15,7 +15,12 @@ use crate::response::ValidatedResponse;
 ///   `subjectType` `["Organization"]`; `title`, `publisher` and `description` are the
 ///   instrument's.
 /// - One `group` item per category (linkId = category id, text = title), in order, holding
-///   one `choice` item per key activity (linkId = item id, text = item text), in order.
+///   one `choice` item per key activity (linkId = item id, text = item text), in order, shown
+///   as radio buttons (the SDC `questionnaire-itemControl` extension, `radio-button`).
+/// - Last, the focus-categories question: linkId [`FOCUS_CATEGORIES_LINK_ID`](super::FOCUS_CATEGORIES_LINK_ID),
+///   type `choice`, `repeats`, check boxes, one option per category (system
+///   [`FhirOptions::category_system_url`], code = category id, display = title), so a generic
+///   form filler collects the focus categories with the answers.
 /// - Each choice item lists its scale's options as `answerOption.valueCoding`: system
 ///   `{base}/CodeSystem/{instrument id}.{scale id}`, code = option id, display = option label.
 ///   A scored option's coding carries its points as the `itemWeight` extension and, for older
@@ -24,7 +29,8 @@ use crate::response::ValidatedResponse;
 ///
 /// LinkIds are unique across the whole questionnaire (FHIR invariant `que-2`): category ids
 /// are unique, item ids are unique, and an item id always contains a `.` (`<category>.<slug>`)
-/// while a category id never does, so no item can share a category's linkId.
+/// while a category id never does, so no item can share a category's linkId; neither can
+/// begin with the `_` of the focus question's linkId.
 ///
 /// ```
 /// use health_equity_assessment::Registry;
@@ -35,7 +41,7 @@ use crate::response::ValidatedResponse;
 /// assert_eq!(q.url.as_deref(), Some("https://health-equity-assessment.example/fhir/Questionnaire/heoa"));
 /// assert_eq!(q.version.as_deref(), Some("1.0.0"));
 /// assert_eq!(q.name.as_deref(), Some("Heoa"));
-/// assert_eq!(q.item.len(), 7); // one group per category
+/// assert_eq!(q.item.len(), 8); // one group per category, then the focus question
 ///
 /// let item = q.find_item("data-validation.targets-set").unwrap();
 /// let planning = item.answer_option[1].value_coding.as_ref().unwrap();
