@@ -119,9 +119,9 @@ pub use date::{DateError, parse_date};
 pub use escape::{escape_controls, escape_markdown, is_unsafe_char, neutralize_formula, restore_formula};
 pub use exact::{Exact, ParseExactError};
 pub use instrument::{
-    Category, CategoryScoring, Extensions, FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem,
-    InstrumentRef, InstrumentSpec, Item, Level, LevelSet, OverallScoring, ParseInstrumentRefError, Provenance, Scale,
-    ScaleOption, Scoring, Source,
+    Alias, Category, CategoryScoring, Extensions, FORMAT_VERSION, Instrument, InstrumentError, InstrumentProblem,
+    InstrumentRef, InstrumentSpec, Item, Level, LevelSet, Lifecycle, LifecycleStatus, OverallScoring,
+    ParseInstrumentRefError, Provenance, Scale, ScaleOption, Scoring, Source,
 };
 pub use json::{ExtensionValue, MAX_EXTENSION_DEPTH};
 pub use problem::{JsonProblem, Listing, Location, Problem, ProblemRecord, Problems};
@@ -138,8 +138,8 @@ pub use response::{
 pub use rules::{CategoryRule, OverallRule, Stage};
 pub use schema::SchemaKind;
 pub use score::{
-    CategoryRuleKind, CategoryScore, Engine, ItemScore, ItemStatus, Opportunity, OverallRuleKind, OverallScore,
-    ScoreReport, ScoreSummary, SummaryCategory, SummaryTotal, level_for,
+    CategoryRuleKind, CategoryScore, Engine, InstrumentStatus, ItemScore, ItemStatus, Opportunity, OverallRuleKind,
+    OverallScore, ScoreReport, ScoreSummary, SummaryCategory, SummaryTotal, level_for,
 };
 pub use shared::SharedStr;
 pub use table::{CsvError, CsvWriter, Formulas, to_csv};

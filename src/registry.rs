@@ -62,6 +62,7 @@ impl crate::problem::Problem for DuplicateInstrument {
 /// let listing: Vec<InstrumentListing> = Registry::builtin().iter().map(InstrumentListing::of).collect();
 /// assert_eq!(listing[1].id, "heoa");
 /// assert_eq!((listing[1].categories, listing[1].items), (7, 33));
+/// assert_eq!(listing[0].status.as_str(), "retired"); // cms-hche
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -76,6 +77,12 @@ pub struct InstrumentListing {
     pub categories: usize,
     /// Number of items.
     pub items: usize,
+    /// `active`, `superseded`, `retired` or `suspended` (`active` without a lifecycle).
+    #[serde(default)]
+    pub status: crate::LifecycleStatus,
+    /// The lifecycle details (dates, successor, current name), when the file has a lifecycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<crate::InstrumentStatus>,
 }
 
 impl InstrumentListing {
@@ -88,6 +95,8 @@ impl InstrumentListing {
             title: instrument.title().to_owned(),
             categories: instrument.categories().len(),
             items: instrument.item_count(),
+            status: instrument.status(),
+            lifecycle: crate::InstrumentStatus::of(instrument),
         }
     }
 }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::{Index, Instrument, InstrumentRef, Level, LevelSet, ScaleEntry};
+use crate::instrument::{Index, Instrument, InstrumentRef, Level, LevelSet, LifecycleStatus, ScaleEntry};
 use crate::response::{Organization, ValidatedResponse};
 use crate::rules::OverallRule;
 use crate::{Exact, SharedStr};
@@ -26,6 +26,10 @@ use crate::{Exact, SharedStr};
 pub struct ScoreReport {
     /// The instrument and version scored.
     pub instrument: InstrumentRef,
+    /// Where the instrument stands in its life (retired, superseded, its current name), when
+    /// its file has a lifecycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument_status: Option<InstrumentStatus>,
     /// Who answered.
     pub organization: Organization,
     /// When the assessment was completed.
@@ -200,6 +204,9 @@ pub struct Opportunity {
 pub struct ScoreSummary {
     /// The instrument and version scored.
     pub instrument: InstrumentRef,
+    /// Where the instrument stands in its life, as in the full report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument_status: Option<InstrumentStatus>,
     /// Who answered.
     pub organization: Organization,
     /// When the assessment was completed.
@@ -453,6 +460,7 @@ pub(crate) fn summary(
     let empty = SharedStr::from_static("");
     ScoreSummary {
         instrument: names.reference.clone(),
+        instrument_status: InstrumentStatus::of(instrument),
         organization,
         assessed_on,
         categories: sheet
@@ -579,6 +587,7 @@ pub(crate) fn report(
         .collect();
     ScoreReport {
         instrument: names.reference.clone(),
+        instrument_status: InstrumentStatus::of(instrument),
         organization,
         assessed_on,
         // Instrument order, so the report does not depend on how the response listed them.
@@ -613,6 +622,72 @@ fn overall(rule: OverallRule, levels: &LevelSet, categories: &[CategorySheet]) -
         categories_scored: scored().count(),
         percent,
         level,
+    }
+}
+
+/// Where a scored instrument stands in its life, as reports carry it: a retired or suspended
+/// instrument still scores (history stays comparable), and the report says so.
+///
+/// ```
+/// use health_equity_assessment::{LifecycleStatus, Registry};
+///
+/// let report = Registry::builtin().validate_json(include_str!("../examples/cms-hche.json"))?.score();
+/// let status = report.instrument_status.as_ref().unwrap();
+/// assert_eq!(status.status, LifecycleStatus::Retired);
+/// assert_eq!(status.to_string(), "retired on 2025-10-01");
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct InstrumentStatus {
+    /// `active`, `superseded`, `retired` or `suspended`.
+    pub status: LifecycleStatus,
+    /// The first day the instrument was in effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub effective: Option<Date>,
+    /// The day it stopped being in effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub retired: Option<Date>,
+    /// The instrument that replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<InstrumentRef>,
+    /// The name the instrument's requirement goes by now, when it was renamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub current_name: Option<String>,
+}
+
+impl InstrumentStatus {
+    /// The status of an instrument whose file has a lifecycle; `None` without one.
+    #[must_use]
+    pub fn of(instrument: &Instrument) -> Option<Self> {
+        let lifecycle = instrument.lifecycle()?;
+        Some(InstrumentStatus {
+            status: lifecycle.status,
+            effective: lifecycle.effective,
+            retired: lifecycle.retired,
+            superseded_by: lifecycle.superseded_by.clone(),
+            current_name: lifecycle.current_name().map(|a| a.name.clone()),
+        })
+    }
+}
+
+/// `retired on 2025-10-01`, `superseded by cms-x@2.0.0`, `active, now named …`.
+impl std::fmt::Display for InstrumentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = self.status.as_str().to_owned();
+        if let Some(retired) = self.retired {
+            text.push_str(&format!(" on {retired}"));
+        }
+        if let Some(successor) = &self.superseded_by {
+            text.push_str(&format!(" by {successor}"));
+        }
+        if let Some(name) = &self.current_name {
+            text.push_str(&format!(", now named {name}"));
+        }
+        f.pad(&text)
     }
 }
 

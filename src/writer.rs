@@ -66,6 +66,11 @@ fn texts(instrument: &Instrument) -> &JsonTexts {
         reference.extend_from_slice(b",\"version\":");
         string(&mut reference, &names.reference.version.to_string());
         reference.push(b'}');
+        // The next field of both reports, when the instrument has a lifecycle.
+        if let Some(status) = crate::score::InstrumentStatus::of(instrument) {
+            reference.extend_from_slice(b",\"instrument_status\":");
+            let _ = serde_json::to_writer(&mut reference, &status);
+        }
         let rule = instrument.scoring().category.rule.report_kind();
         let rule = serde_json::to_string(&rule).unwrap_or_default();
         let category_heads = names

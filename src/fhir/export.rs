@@ -11,7 +11,8 @@ use crate::response::ValidatedResponse;
 /// The FHIR R4 `Questionnaire` of an instrument.
 ///
 /// - `url` is `{base}/Questionnaire/{instrument id}`, `version` the instrument's semantic
-///   version, `name` a computable name ([`computable_name`]), `status` `active`,
+///   version, `name` a computable name ([`computable_name`]), `status` `active` (`retired`
+///   for an instrument whose lifecycle is retired or superseded),
 ///   `subjectType` `["Organization"]`; `title`, `publisher` and `description` are the
 ///   instrument's.
 /// - One `group` item per category (linkId = category id, text = title), in order, holding
@@ -53,7 +54,13 @@ use crate::response::ValidatedResponse;
 /// ```
 #[must_use]
 pub fn export_instrument(instrument: &Instrument, options: &FhirOptions) -> Questionnaire {
-    let mut q = Questionnaire::new(PublicationStatus::Active);
+    // A retired or superseded instrument is a `retired` Questionnaire: still readable, no
+    // longer for new use.
+    let status = match instrument.status() {
+        crate::LifecycleStatus::Retired | crate::LifecycleStatus::Superseded => PublicationStatus::Retired,
+        _ => PublicationStatus::Active,
+    };
+    let mut q = Questionnaire::new(status);
     q.url = Some(options.questionnaire_url(instrument.id()));
     q.version = Some(instrument.version().to_string());
     q.name = Some(computable_name(instrument.id()));

@@ -111,6 +111,29 @@ pub(crate) fn check(spec: &InstrumentSpec, problems: &mut Vec<InstrumentProblem>
     c.id("/id".to_owned(), "instrument", &spec.id);
     c.text("/title".to_owned(), &spec.title);
     c.text("/publisher".to_owned(), &spec.publisher);
+    if let Some(lifecycle) = &spec.lifecycle {
+        check_lifecycle(&mut c, spec, lifecycle);
+    }
+    for (k, category) in spec.categories.iter().enumerate() {
+        for (i, item) in category.items.iter().enumerate() {
+            let at = push_index(&push_token(&push_index("/categories", k), "items"), i);
+            if let Some(introduced) = item.introduced.as_ref().filter(|v| **v > spec.version) {
+                c.push(invalid(
+                    push_token(&at, "introduced"),
+                    format!("item {:?} is introduced in {introduced}, after this edition ({})", item.id, spec.version),
+                ));
+            }
+            if let Some(retired) = item.retired.as_ref().filter(|v| **v <= spec.version) {
+                c.push(invalid(
+                    push_token(&at, "retired"),
+                    format!(
+                        "item {:?} is retired in {retired}, yet this edition ({}) has it: an edition lists only its own items",
+                        item.id, spec.version
+                    ),
+                ));
+            }
+        }
+    }
 
     // Scales and their options.
     let mut scale_ids = HashMap::new();
@@ -305,6 +328,50 @@ fn check_bands(c: &mut Checker<'_>, set: &LevelSet, at: &str) {
                 min: pair[1].min_percent.to_string(),
                 previous: pair[0].min_percent.to_string(),
             });
+        }
+    }
+}
+
+fn invalid(pointer: String, message: String) -> InstrumentProblem {
+    InstrumentProblem::Json(JsonProblem::InvalidValue { pointer, message })
+}
+
+/// A lifecycle must be consistent: the dates it needs are there and in order.
+fn check_lifecycle(c: &mut Checker<'_>, spec: &InstrumentSpec, lifecycle: &super::spec::Lifecycle) {
+    use super::spec::LifecycleStatus;
+    if lifecycle.status == LifecycleStatus::Retired && lifecycle.retired.is_none() {
+        c.push(invalid("/lifecycle/retired".to_owned(), "a retired instrument needs its \"retired\" date".to_owned()));
+    }
+    if lifecycle.status == LifecycleStatus::Superseded && lifecycle.superseded_by.is_none() {
+        c.push(invalid(
+            "/lifecycle/superseded_by".to_owned(),
+            "a superseded instrument needs \"superseded_by\" (the instrument that replaces it)".to_owned(),
+        ));
+    }
+    if let (Some(effective), Some(retired)) = (lifecycle.effective, lifecycle.retired)
+        && retired < effective
+    {
+        c.push(invalid(
+            "/lifecycle/retired".to_owned(),
+            format!("retired on {retired}, before it took effect ({effective})"),
+        ));
+    }
+    if let Some(successor) = &lifecycle.superseded_by
+        && *successor.id == *spec.id
+        && successor.version == spec.version
+    {
+        c.push(invalid("/lifecycle/superseded_by".to_owned(), "an instrument cannot supersede itself".to_owned()));
+    }
+    for (k, alias) in lifecycle.aliases.iter().enumerate() {
+        let at = push_index("/lifecycle/aliases", k);
+        c.text(push_token(&at, "name"), &alias.name);
+        if let (Some(from), Some(until)) = (alias.from, alias.until)
+            && until < from
+        {
+            c.push(invalid(
+                push_token(&at, "until"),
+                format!("the name {:?} ends on {until}, before it starts ({from})", alias.name),
+            ));
         }
     }
 }

@@ -63,8 +63,8 @@ fn refused(subject: impl Into<String>, problems: Vec<InstrumentProblem>) -> Inst
     })
 }
 pub use spec::{
-    Category, CategoryScoring, Extensions, InstrumentSpec, Item, Level, LevelSet, OverallScoring, Provenance, Scale,
-    ScaleOption, Scoring, Source,
+    Alias, Category, CategoryScoring, Extensions, InstrumentSpec, Item, Level, LevelSet, Lifecycle, LifecycleStatus,
+    OverallScoring, Provenance, Scale, ScaleOption, Scoring, Source,
 };
 
 pub(crate) use check::id_problem;
@@ -477,6 +477,26 @@ impl Instrument {
     /// Items in instrument order, each with its category.
     pub fn items(&self) -> impl Iterator<Item = (&Category, &Item)> {
         self.spec.categories.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)))
+    }
+
+    /// Where the instrument stands in its life, when its file says (none: active).
+    #[must_use]
+    pub fn lifecycle(&self) -> Option<&Lifecycle> {
+        self.spec.lifecycle.as_ref()
+    }
+
+    /// The instrument's status: its lifecycle's, or `active` without one.
+    ///
+    /// ```
+    /// use health_equity_assessment::{LifecycleStatus, Registry};
+    ///
+    /// let registry = Registry::builtin();
+    /// assert_eq!(registry.latest("heoa").unwrap().status(), LifecycleStatus::Active);
+    /// assert_eq!(registry.latest("cms-hche").unwrap().status(), LifecycleStatus::Retired);
+    /// ```
+    #[must_use]
+    pub fn status(&self) -> LifecycleStatus {
+        self.spec.lifecycle.as_ref().map_or(LifecycleStatus::Active, |l| l.status)
     }
 
     /// The level set banding category percents.

@@ -31,6 +31,7 @@ pub(crate) fn read(value: &Value, r: &mut R<'_>) -> Option<InstrumentSpec> {
         "publisher",
         "description",
         "provenance",
+        "lifecycle",
         "scales",
         "categories",
         "scoring",
@@ -67,6 +68,7 @@ pub(crate) fn read(value: &Value, r: &mut R<'_>) -> Option<InstrumentSpec> {
     let description = r.optional(object, "", "description");
     // Optional: a minimal custom instrument needs no empty lists.
     let provenance = object.get("provenance").and_then(|v| read_provenance(v, "/provenance", r)).unwrap_or_default();
+    let lifecycle = object.get("lifecycle").and_then(|v| read_lifecycle(v, r));
     let scales = r.each(object, "", "scales", (limits::SCALES, "the scale list"), read_scale).unwrap_or_default();
     let categories =
         r.each(object, "", "categories", (limits::CATEGORIES, "the category list"), read_category).unwrap_or_default();
@@ -80,6 +82,7 @@ pub(crate) fn read(value: &Value, r: &mut R<'_>) -> Option<InstrumentSpec> {
         publisher,
         description,
         provenance,
+        lifecycle,
         scales,
         categories,
         scoring: scoring.unwrap_or_else(|| Scoring {
@@ -139,12 +142,18 @@ fn read_category(r: &mut R<'_>, value: &Value, pointer: &str) -> Option<Category
     let object = r.object(value, pointer, &["id", "title", "description", "items", "extensions"])?;
     let items = r
         .each(object, pointer, "items", (limits::ITEMS, "the item list"), |r, v, at| {
-            let o = r.object(v, at, &["id", "text", "scale", "stage", "description", "extensions"])?;
+            let o = r.object(
+                v,
+                at,
+                &["id", "text", "scale", "stage", "introduced", "retired", "description", "extensions"],
+            )?;
             Some(Item {
                 id: r.required(o, at, "id").unwrap_or_default(),
                 text: r.required(o, at, "text").unwrap_or_default(),
                 scale: r.required(o, at, "scale").unwrap_or_default(),
                 stage: r.optional(o, at, "stage"),
+                introduced: read_version(r, o, at, "introduced"),
+                retired: read_version(r, o, at, "retired"),
                 description: r.optional(o, at, "description"),
                 extensions: r.extensions(o, at).unwrap_or_default(),
             })
@@ -204,4 +213,80 @@ fn read_level_set(r: &mut R<'_>, value: &Value, pointer: &str) -> Option<LevelSe
     })?;
     // Band checks on a partly read list would report phantom gaps; the read problems suffice.
     complete.then_some(LevelSet { id, levels })
+}
+
+/// An optional semantic version field (`"1.2.0"`); a bad one is reported with its pointer.
+fn read_version(
+    r: &mut R<'_>,
+    object: &serde_json::Map<String, Value>,
+    pointer: &str,
+    field: &str,
+) -> Option<semver::Version> {
+    let text: String = r.optional(object, pointer, field)?;
+    match semver::Version::parse(&text) {
+        Ok(version) => Some(version),
+        Err(e) => {
+            r.push(JsonProblem::InvalidVersion {
+                pointer: push_token(pointer, field),
+                value: crate::json::clip(&text),
+                reason: e.to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// The lifecycle: its shape (objects where objects belong, no unknown fields) checked field by
+/// field with pointers, then its values read as the types say (one problem each).
+fn read_lifecycle(value: &Value, r: &mut R<'_>) -> Option<super::spec::Lifecycle> {
+    const FIELDS: &[&str] = &["status", "effective", "retired", "superseded_by", "aliases", "notes"];
+    const ALIAS: &[&str] = &["name", "from", "until", "source"];
+    let before = r.problems.len();
+    let object = r.object(value, "/lifecycle", FIELDS)?;
+    let mut known = object.clone();
+    known.retain(|k, _| FIELDS.contains(&k.as_str()));
+    let mut values_ok = true;
+    if let Some(successor) = object.get("superseded_by") {
+        values_ok &= r.object(successor, "/lifecycle/superseded_by", &["id", "version"]).is_some();
+    }
+    if let Some(aliases) = object.get("aliases") {
+        match aliases.as_array() {
+            Some(list) => {
+                let mut cleaned = Vec::with_capacity(list.len());
+                for (k, alias) in list.iter().enumerate() {
+                    let at = crate::json::push_index("/lifecycle/aliases", k);
+                    match r.object(alias, &at, ALIAS) {
+                        Some(o) => {
+                            let mut o = o.clone();
+                            o.retain(|k, _| ALIAS.contains(&k.as_str()));
+                            cleaned.push(Value::Object(o));
+                        }
+                        None => values_ok = false,
+                    }
+                }
+                known.insert("aliases".to_owned(), Value::Array(cleaned));
+            }
+            None => {
+                r.push(JsonProblem::InvalidValue {
+                    pointer: "/lifecycle/aliases".to_owned(),
+                    message: format!("expected a list of names, found {}", describe(aliases)),
+                });
+                values_ok = false;
+            }
+        }
+    }
+    if !values_ok {
+        return None;
+    }
+    match serde_json::from_value::<super::spec::Lifecycle>(Value::Object(known)) {
+        Ok(lifecycle) if r.problems.len() == before => Some(lifecycle),
+        Ok(_) => None,
+        Err(e) => {
+            r.push(JsonProblem::InvalidValue {
+                pointer: "/lifecycle".to_owned(),
+                message: crate::json::clip_middle(&e.to_string()),
+            });
+            None
+        }
+    }
 }

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
 use schemars::JsonSchema;
 use semver::Version;
 use serde::{Deserialize, Serialize};
 
+use super::InstrumentRef;
 use crate::rules::{CategoryRule, OverallRule};
 
 use crate::Exact;
@@ -53,6 +55,10 @@ pub struct InstrumentSpec {
     /// Where the content comes from and what is verified (optional: empty lists by default).
     #[serde(default)]
     pub provenance: Provenance,
+    /// Where the instrument stands in its life: in use, superseded, retired or suspended, with
+    /// dates and the names it has had (optional: an instrument without one is active).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
     /// Response scales shared by the items.
     pub scales: Vec<Scale>,
     /// Ordered categories (or components, domains), each with ordered items.
@@ -83,6 +89,117 @@ pub struct Provenance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
     pub notes: Option<String>,
+}
+
+/// Where an instrument (this edition) stands in its life. Programs retire and rename
+/// instruments faster than organizations stop using them: a retired or suspended instrument
+/// still validates and scores (history must stay comparable), and its reports say its status.
+///
+/// ```
+/// use health_equity_assessment::{LifecycleStatus, Registry};
+///
+/// let hche = Registry::builtin().latest("cms-hche").unwrap();
+/// let lifecycle = hche.lifecycle().unwrap();
+/// assert_eq!(lifecycle.status, LifecycleStatus::Retired);
+/// assert_eq!(lifecycle.retired.map(|d| d.to_string()).as_deref(), Some("2025-10-01"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Lifecycle {
+    /// `active` (the default), `superseded`, `retired` or `suspended`.
+    #[serde(default)]
+    pub status: LifecycleStatus,
+    /// The first day the instrument (or the requirement it carries) was in effect.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub effective: Option<Date>,
+    /// The day it stopped being in effect (required when `status` is `retired`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub retired: Option<Date>,
+    /// The instrument that replaces this one (required when `status` is `superseded`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub superseded_by: Option<InstrumentRef>,
+    /// The names the instrument (or its requirement) has had, oldest first, each with the
+    /// days it was in use; the last one without `until` is the current name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Alias>,
+    /// The rule behind the status, in words (e.g. what happens to assessments already done).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub notes: Option<String>,
+}
+
+impl Lifecycle {
+    /// The current name: the last alias still in use (without `until`), if any.
+    #[must_use]
+    pub fn current_name(&self) -> Option<&Alias> {
+        self.aliases.iter().rev().find(|a| a.until.is_none())
+    }
+}
+
+/// Where an instrument stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LifecycleStatus {
+    /// In use.
+    #[default]
+    Active,
+    /// Replaced by another instrument (`superseded_by`).
+    Superseded,
+    /// No longer in effect (since `retired`); kept so that past assessments stay scorable.
+    Retired,
+    /// Set aside for now, possibly to come back.
+    Suspended,
+}
+
+impl LifecycleStatus {
+    /// The status as written in files and reports (`retired`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleStatus::Active => "active",
+            LifecycleStatus::Superseded => "superseded",
+            LifecycleStatus::Retired => "retired",
+            LifecycleStatus::Suspended => "suspended",
+        }
+    }
+}
+
+/// `active`, `retired`, …; honours width, fill and alignment.
+impl std::fmt::Display for LifecycleStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A name an instrument (or the requirement it carries) has had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Alias {
+    /// The name, e.g. `NPSG.16.01.01`.
+    pub name: String,
+    /// The first day it was used.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub from: Option<Date>,
+    /// The last day it was used (none: still in use).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub until: Option<Date>,
+    /// Where the name and dates come from (a URL).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub source: Option<String>,
+}
+
+/// An optional field that is present: `null` is refused like any other wrong type (the
+/// schema says the field is a string or an object, and the rest of the reader agrees).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 /// One public source.
@@ -183,6 +300,21 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
     pub stage: Option<String>,
+    /// The instrument version that introduced this item, when it is newer than the first
+    /// edition (at most this edition's version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "String",
+        regex(pattern = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+    )]
+    pub introduced: Option<Version>,
+    /// The instrument version that drops this item (later than this edition's version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "String",
+        regex(pattern = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+    )]
+    pub retired: Option<Version>,
     /// Guidance for the person answering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]

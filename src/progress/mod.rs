@@ -213,6 +213,9 @@ pub struct ProgressReport {
 pub struct Assessment {
     /// Instrument and version.
     pub instrument: InstrumentRef,
+    /// Where the instrument stands in its life, when its file has a lifecycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument_status: Option<crate::InstrumentStatus>,
     /// Completion date.
     #[serde(with = "crate::date::serde_date")]
     #[schemars(with = "crate::date::DateSchema")]
@@ -581,8 +584,16 @@ pub fn compare(
 
     Ok(ProgressReport {
         organization: follow_up.organization.clone(),
-        baseline: Assessment { instrument: b.clone(), assessed_on: baseline.assessed_on },
-        follow_up: Assessment { instrument: f.clone(), assessed_on: follow_up.assessed_on },
+        baseline: Assessment {
+            instrument: b.clone(),
+            instrument_status: baseline.instrument_status.clone(),
+            assessed_on: baseline.assessed_on,
+        },
+        follow_up: Assessment {
+            instrument: f.clone(),
+            instrument_status: follow_up.instrument_status.clone(),
+            assessed_on: follow_up.assessed_on,
+        },
         item_map: options.item_map.map(|m| MapUsed { from: m.from.to_string(), to: m.to.to_string() }),
         window,
         categories,

@@ -82,6 +82,16 @@ fn overall_sentence(report: &ScoreReport, esc: Escape) -> String {
     )
 }
 
+/// The instrument's lifecycle in one sentence, when the report carries one.
+fn status_sentence(report: &ScoreReport) -> Option<String> {
+    let status = report.instrument_status.as_ref()?;
+    let mut text = format!("Instrument status: {status}.");
+    if matches!(status.status, crate::LifecycleStatus::Retired | crate::LifecycleStatus::Suspended) {
+        text.push_str(" Scored for history and comparison; the program that required it no longer does.");
+    }
+    Some(text)
+}
+
 fn missing_sentence(report: &ScoreReport) -> Option<String> {
     let missing: usize = report.categories.iter().map(|c| c.missing.len()).sum();
     (missing > 0).then(|| format!("{missing} item{} unanswered (scored as zero).", if missing == 1 { "" } else { "s" }))
@@ -119,7 +129,11 @@ pub(crate) fn score_text_with(report: &ScoreReport, instrument: Option<&Instrume
             let _ = writeln!(out, "{}", report.instrument);
         }
     }
-    let _ = writeln!(out, "{}, assessed {}\n", who(report, escape_terminal), report.assessed_on);
+    let _ = writeln!(out, "{}, assessed {}", who(report, escape_terminal), report.assessed_on);
+    if let Some(status) = status_sentence(report) {
+        let _ = writeln!(out, "{}", t(&status));
+    }
+    out.push('\n');
 
     let width = column_width(report.categories.iter().map(|c| t(&c.title).chars().count() + 2), 8);
     let _ = writeln!(out, "{}  {:>7}  {:>8}  Level", pad("Category", width), "Points", "Percent");
@@ -207,6 +221,9 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}: {}\n", md(instrument.title()), who(report, md));
     let _ = writeln!(out, "{}, assessed {}\n", code_span(&report.instrument.to_string()), report.assessed_on);
+    if let Some(status) = status_sentence(report) {
+        let _ = writeln!(out, "{}\n", md(&status));
+    }
     let _ = writeln!(out, "**Overall:** {}\n", overall_sentence(report, md));
     out.push_str("| Category | Points | Percent | Level | Opportunities |\n|---|---:|---:|---|---:|\n");
     let groups = grouped(report);
@@ -337,6 +354,9 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
         html(&report.instrument.to_string()),
         report.assessed_on
     );
+    if let Some(status) = status_sentence(report) {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", html(&status));
+    }
     let _ = writeln!(out, "<div class=\"summary\"><strong>Overall:</strong> {}</div>", overall_sentence(report, html));
 
     let any_focus = report.categories.iter().any(|c| c.focus);

@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod hostile;
 mod instrument_loading;
 mod item_map_renames;
+mod lifecycle;
 mod progress;
 mod properties;
 mod reader_agreement;

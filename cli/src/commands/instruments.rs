@@ -1,6 +1,6 @@
 //! `equity-assess instruments`: the built-in instruments.
 
-use health_equity_assessment::{InstrumentListing, Registry};
+use health_equity_assessment::{InstrumentListing, InstrumentStatus, Registry};
 
 use crate::args::ListFormat;
 use crate::output::{Failure, emit_json, emit_text};
@@ -23,9 +23,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let text: String = listing
                 .iter()
                 .map(|l| {
+                    // The status, with its dates and the current name when renamed, under the title.
+                    let status = match &l.lifecycle {
+                        Some(status) => format!("\n{:width$}  {}", "", status_line(status)),
+                        None => String::new(),
+                    };
                     format!(
-                        "{:<width$}  {:>2} categor{}  {:>3} items  {}\n",
+                        "{:<width$}  {:<10}  {:>2} categor{}  {:>3} items  {}{status}\n",
                         format!("{}@{}", l.id, l.version),
+                        l.status,
                         l.categories,
                         if l.categories == 1 { "y  " } else { "ies" },
                         l.items,
@@ -36,4 +42,22 @@ pub fn run(args: Args) -> Result<(), Failure> {
             emit_text(&text)
         }
     }
+}
+
+/// `retired 2025-10-01 (in effect from 2023-01-01)`, `now: National Performance Goal 4 …`.
+fn status_line(status: &InstrumentStatus) -> String {
+    let mut parts = Vec::new();
+    if let Some(effective) = status.effective {
+        parts.push(format!("in effect from {effective}"));
+    }
+    if let Some(retired) = status.retired {
+        parts.push(format!("retired {retired}"));
+    }
+    if let Some(successor) = &status.superseded_by {
+        parts.push(format!("superseded by {successor}"));
+    }
+    if let Some(name) = &status.current_name {
+        parts.push(format!("now: {name}"));
+    }
+    parts.join("; ")
 }
