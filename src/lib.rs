@@ -101,6 +101,7 @@ pub mod stats;
 mod suggest;
 pub mod synthetic;
 mod table;
+mod trend;
 mod writer;
 
 pub use batch::{
@@ -108,8 +109,8 @@ pub use batch::{
 };
 pub use cohort::{
     Ambiguous, CategorySummary, Cohort, CohortError, CohortOptions, CohortRecord, CohortReport, Duplicate,
-    DuplicateReason, InstrumentSummary, ItemSummary, NotComparable, OutsideWindow, Phase, RejectedDocument, SummaryRow,
-    TidyRow, Unpaired, summary_rows,
+    DuplicateReason, InstrumentSummary, ItemSummary, NotComparable, OutsideWindow, PairedWaves, Phase,
+    RejectedDocument, SummaryRow, TidyRow, Unpaired, summary_rows,
 };
 pub use crosswalk::{
     BUILTIN_CROSSWALK_FILES, Basis, CROSSWALK_FORMAT_VERSION, Crosswalk, CrosswalkError, CrosswalkProblem,
@@ -143,6 +144,7 @@ pub use score::{
 };
 pub use shared::SharedStr;
 pub use table::{CsvError, CsvWriter, Formulas, to_csv};
+pub use trend::{AmbiguousWave, CategoryTrend, Trajectory, TrendReport, TrendSeries, Wave, WaveStanding, trend};
 
 /// The calendar date the API takes and reports carry (`assessed_on`, program completion), from
 /// `jiff`: re-exported so a user needs no dependency of their own.

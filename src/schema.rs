@@ -47,6 +47,8 @@ pub enum SchemaKind {
     ValidationResult,
     /// The list of instruments (`instruments --format json`).
     InstrumentList,
+    /// Every wave of each organization (`trend --format json`).
+    TrendReport,
 }
 
 impl SchemaKind {
@@ -64,6 +66,7 @@ impl SchemaKind {
         SchemaKind::Prefill,
         SchemaKind::ValidationResult,
         SchemaKind::InstrumentList,
+        SchemaKind::TrendReport,
     ];
 
     /// The name used on the command line and in file names, e.g. `score-report`.
@@ -82,6 +85,7 @@ impl SchemaKind {
             SchemaKind::Prefill => "prefill",
             SchemaKind::ValidationResult => "validation-result",
             SchemaKind::InstrumentList => "instrument-list",
+            SchemaKind::TrendReport => "trend-report",
         }
     }
 
@@ -113,6 +117,7 @@ impl SchemaKind {
             SchemaKind::Prefill => output::<crate::Prefill>(),
             SchemaKind::ValidationResult => output::<crate::ValidationResult>(),
             SchemaKind::InstrumentList => output::<Vec<crate::InstrumentListing>>(),
+            SchemaKind::TrendReport => output::<crate::TrendReport>(),
         }
     }
 

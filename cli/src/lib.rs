@@ -29,7 +29,7 @@ use clap::{Parser, Subcommand};
 use health_equity_assessment::escape_controls;
 
 use crate::commands::{
-    cohort, crosswalk, diff, export, import, instrument, instruments, schema, score, synthetic_cohort, validate,
+    cohort, crosswalk, diff, export, import, instrument, instruments, schema, score, synthetic_cohort, trend, validate,
 };
 use crate::output::Failure;
 
@@ -51,6 +51,7 @@ enum Command {
     Validate(validate::Args),
     Diff(diff::Args),
     Cohort(cohort::Args),
+    Trend(trend::Args),
     SyntheticCohort(synthetic_cohort::Args),
     /// Export an instrument for other systems: a REDCap data dictionary (CSV) or a FHIR R4
     /// Questionnaire (JSON).
@@ -98,6 +99,7 @@ where
         Command::Validate(args) => validate::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Cohort(args) => cohort::run(args),
+        Command::Trend(args) => trend::run(args),
         Command::SyntheticCohort(args) => synthetic_cohort::run(args),
         Command::Export(format) => export::run(format),
         Command::Import(format) => import::run(format),

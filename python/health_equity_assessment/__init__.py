@@ -614,6 +614,7 @@ def cohort(
     instrument: Instruments = None,
     max_assessments: Optional[int] = None,
     strict: bool = False,
+    pair: str = "first_last",
 ) -> CohortResult:
     """Pairs many assessments per organization (earliest = baseline, latest = follow-up) and
     summarizes the change per category with paired statistics that match scipy and R: the
@@ -630,7 +631,9 @@ def cohort(
     ``exact_conditional``, ``asymptotic``, ``scipy_exact``; the spellings with hyphens are
     accepted too), ``correction``,
     ``confidence_level`` (Hodges–Lehmann interval), ``mcnemar`` (``exact``, ``chi_square``),
-    ``exclude_late`` (leave pairs outside the follow-up window out of the statistics).
+    ``exclude_late`` (leave pairs outside the follow-up window out of the statistics), ``pair``
+    (``first_last``, ``first_second`` or ``last_two``: which two assessments of each
+    organization form its pair).
 
     >>> result = hea.cohort(Path("examples"), program_completed="2023-05-11")
     >>> [(i["instrument"], i["pairs"]) for i in result.report["instruments"]][:2]
@@ -699,6 +702,7 @@ def cohort(
         float(confidence_level),
         mcnemar,
         max_assessments,
+        pair,
     )
     return CohortResult(json.loads(report), summary_rows, builder, problems)
 

@@ -12,7 +12,7 @@ use health_equity_assessment::stats::{
 };
 use health_equity_assessment::{
     BatchOutput, Cohort, CohortOptions, CohortRecord, CompareOptions, CsvWriter, FollowUpWindow, Formulas, Instrument,
-    InstrumentListing, ItemMap, Problem, ProblemRecord, Program, Registry, ResponseLimits, SchemaKind,
+    InstrumentListing, ItemMap, PairedWaves, Problem, ProblemRecord, Program, Registry, ResponseLimits, SchemaKind,
     ValidatedResponse, compare, parse_date, summary_rows, write_batch_line,
 };
 use pyo3::exceptions::PyValueError;
@@ -544,7 +544,7 @@ impl PyCohortBuilder {
 
     /// Analyzes the cohort: `(report, summary rows)` as JSON, the report being
     /// `equity-assess cohort --format json` and the rows those of `--summary-csv`.
-    #[pyo3(signature = (program_completed, window, exclude_late, zero_method, alternative, method, correction, confidence_level, mcnemar, max_assessments))]
+    #[pyo3(signature = (program_completed, window, exclude_late, zero_method, alternative, method, correction, confidence_level, mcnemar, max_assessments, pair="first_last"))]
     #[allow(clippy::too_many_arguments)]
     fn analyze<'py>(
         &mut self,
@@ -559,6 +559,7 @@ impl PyCohortBuilder {
         confidence_level: f64,
         mcnemar: &str,
         max_assessments: Option<usize>,
+        pair: &str,
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         if !(confidence_level > 0.0 && confidence_level < 1.0) {
             let message = format!("confidence_level: {confidence_level} is not strictly between 0 and 1");
@@ -576,7 +577,8 @@ impl PyCohortBuilder {
             .with_wilcoxon(wilcoxon)
             .with_mcnemar(mcnemar)
             .with_hodges_lehmann(hodges_lehmann)
-            .with_exclude_late(exclude_late);
+            .with_exclude_late(exclude_late)
+            .with_waves(option::<PairedWaves>(py, "pair", pair)?);
         if let Some(max) = max_assessments {
             options = options.with_max_assessments(max);
         }

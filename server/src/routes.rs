@@ -16,8 +16,8 @@ use health_equity_assessment::stats::{
 };
 use health_equity_assessment::{
     BatchLine, BatchOutput, Cohort, CohortOptions, CohortRecord, CompareOptions, FollowUpWindow, Instrument,
-    InstrumentListing, ItemMap, Problem, ProblemRecord, Program, Registry, ResponseError, ResponseLimits, SchemaKind,
-    ValidationResult, compare, fhir, parse_date, redcap, write_batch_line,
+    InstrumentListing, ItemMap, PairedWaves, Problem, ProblemRecord, Program, Registry, ResponseError, ResponseLimits,
+    SchemaKind, ValidationResult, compare, fhir, parse_date, redcap, write_batch_line,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -486,6 +486,9 @@ pub struct CohortQuery {
     pub confidence_level: Option<f64>,
     /// `exact` or `chi_square` (`chi-square` is accepted too).
     pub mcnemar: Option<String>,
+    /// Which two assessments of each organization form its pair: `first_last` (default),
+    /// `first_second` or `last_two` (hyphens accepted too).
+    pub pair: Option<String>,
     /// Refuse the cohort when any line is not a valid response.
     #[serde(default)]
     pub strict: bool,
@@ -517,7 +520,8 @@ fn cohort_options(query: &CohortQuery) -> Result<CohortOptions, Failure> {
         .with_hodges_lehmann(HodgesLehmannOptions::following(&wilcoxon).with_confidence_level(level))
         .with_wilcoxon(wilcoxon)
         .with_mcnemar(McNemarOptions::default().with_method(mcnemar))
-        .with_exclude_late(query.exclude_late);
+        .with_exclude_late(query.exclude_late)
+        .with_waves(named("pair", query.pair.as_deref(), PairedWaves::default())?);
     if let Some(date) = &query.program_completed {
         options = options.with_program(program(date, query.window.as_deref(), |field, record| {
             named_failure(if field == "window" { "window" } else { "program_completed" }, record)

@@ -29,9 +29,9 @@
 //! command line after resolving paths, records the second with [`Cohort::duplicate`] instead
 //! of adding it.)
 //!
-//! Assessments are then grouped by organization id and instrument id. The earliest is the
-//! baseline and the latest the follow-up; assessments in between are kept as `intermediate`
-//! and not used. When two different assessments share the earliest or the latest date, which
+//! Assessments are then grouped by organization id and instrument id. By default the earliest
+//! is the baseline and the latest the follow-up ([`PairedWaves`] chooses the first two or the
+//! last two instead); the other assessments are kept as `intermediate` and not used. When two different assessments share the earliest or the latest date, which
 //! one is the baseline (or the follow-up) is undecidable: the organization is listed in
 //! [`CohortReport::ambiguous`] and left out of the statistics. Nothing depends on the order in
 //! which documents were added: the report is the same for any permutation of its inputs.
@@ -88,6 +88,56 @@ pub struct CohortOptions {
     pub mcnemar: McNemarOptions,
     /// Largest number of assessments accepted (default 1,000,000).
     pub max_assessments: usize,
+    /// Which two of an organization's assessments form its pair (default: the first and the
+    /// last).
+    #[serde(default)]
+    pub waves: PairedWaves,
+}
+
+/// Which two of an organization's assessments (waves, in date order) form its pair.
+///
+/// ```
+/// use health_equity_assessment::{CohortOptions, PairedWaves};
+///
+/// let options = CohortOptions::default().with_waves("last-two".parse()?);
+/// assert_eq!(options.waves, PairedWaves::LastTwo);
+/// assert_eq!(PairedWaves::LastTwo.to_string(), "last_two");
+/// # Ok::<(), health_equity_assessment::stats::UnknownOption>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PairedWaves {
+    /// The earliest and the latest (the baseline and the most recent follow-up).
+    #[default]
+    FirstLast,
+    /// The earliest and the second (the first follow-up).
+    FirstSecond,
+    /// The two latest (the most recent change).
+    LastTwo,
+}
+
+crate::stats::named_options!(PairedWaves { FirstLast => "first_last", FirstSecond => "first_second", LastTwo => "last_two" });
+
+impl PairedWaves {
+    /// The positions of the pair in `n ≥ 2` assessments in date order.
+    fn positions(self, n: usize) -> (usize, usize) {
+        match self {
+            PairedWaves::FirstLast => (0, n - 1),
+            PairedWaves::FirstSecond => (0, 1),
+            PairedWaves::LastTwo => (n - 2, n - 1),
+        }
+    }
+
+    /// What the pair is, in words.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            PairedWaves::FirstLast => "the first and the last assessment of each organization",
+            PairedWaves::FirstSecond => "the first and the second assessment of each organization",
+            PairedWaves::LastTwo => "the last two assessments of each organization",
+        }
+    }
 }
 
 impl Default for CohortOptions {
@@ -99,6 +149,7 @@ impl Default for CohortOptions {
             hodges_lehmann: HodgesLehmannOptions::default().with_zero_handling(ZeroHandling::Drop),
             mcnemar: McNemarOptions::default(),
             max_assessments: 4_000_000,
+            waves: PairedWaves::FirstLast,
         }
     }
 }
@@ -108,6 +159,13 @@ impl CohortOptions {
     #[must_use]
     pub fn with_program(mut self, program: Program) -> Self {
         self.program = Some(program);
+        self
+    }
+
+    /// Chooses which two assessments of each organization form its pair.
+    #[must_use]
+    pub fn with_waves(mut self, waves: PairedWaves) -> Self {
+        self.waves = waves;
         self
     }
 
@@ -335,9 +393,11 @@ impl Cohort {
             a.view.instrument().id == b.view.instrument().id && a.view.organization_id() == b.view.organization_id()
         }) {
             pairing.groups_seen += 1;
-            let (Some(first), Some(last)) = (list.first(), list.last()) else { continue };
+            let Some(first) = list.first() else { continue };
             organizations.insert(first.view.organization_id());
-            let (bs, b, fs, f) = (first.source, first.view, last.source, last.view);
+            let (bi, fi) = if list.len() < 2 { (0, 0) } else { options.waves.positions(list.len()) };
+            let (Some(baseline), Some(follow_up)) = (list.get(bi), list.get(fi)) else { continue };
+            let (bs, b, fs, f) = (baseline.source, baseline.view, follow_up.source, follow_up.view);
             if list.len() == 1 {
                 pairing.unpaired.push(Unpaired {
                     organization: b.organization_id().to_owned(),
@@ -381,7 +441,11 @@ impl Cohort {
                 .as_ref()
                 .map_or((WindowVerdict::NotChecked, None), |p| p.verdict(deadline, f.assessed_on()));
             let included = !(options.exclude_late && verdict == WindowVerdict::Late);
-            pairing.intermediate.extend(list[1..list.len() - 1].iter().map(|e| (e.source, e.view)));
+            // The assessments not in the pair (between them, or outside them for first-second
+            // and last-two) are kept and not used.
+            pairing
+                .intermediate
+                .extend(list.iter().enumerate().filter(|(k, _)| *k != bi && *k != fi).map(|(_, e)| (e.source, e.view)));
             let pair = Pair {
                 baseline_source: bs,
                 follow_up_source: fs,

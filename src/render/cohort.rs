@@ -89,6 +89,7 @@ pub fn cohort_text(report: &CohortReport, labels: &Labels<'_>) -> String {
         report.rejected.len(),
         counted(report.duplicates.len(), "duplicate"),
     );
+    let _ = writeln!(out, "Pairs: {} ({})", report.options.waves.describe(), report.options.waves);
     for d in &report.duplicates {
         let how = match d.reason {
             DuplicateReason::SameFile => "the same file",

@@ -96,6 +96,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left
 th{background:#f7f9fb}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.improved{color:#1b7a3a;font-weight:600}
 .declined{color:#b3261e;font-weight:600}.focus{font-size:.8rem;background:#fff3c4;border-radius:3px;padding:0 .3rem;margin-left:.3rem;white-space:nowrap}
 figure{margin:1rem 0}figcaption{color:#4a5868;font-size:.9rem;margin-top:.3rem}.chart svg{width:100%;height:auto;display:block}
+.small-multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:1rem}
 li{margin:.2rem 0}footer{margin-top:2rem;color:#6b7886;font-size:.85rem}.answer{white-space:nowrap}
 @media print{@page{margin:14mm}body{max-width:none;margin:0;padding:0;font-size:10.5pt;color:#000}
 h2{break-after:avoid;page-break-after:avoid}h3{break-after:avoid;page-break-after:avoid}

@@ -34,9 +34,11 @@ mod format;
 mod prefill;
 mod progress;
 mod score;
+mod trend;
 
 pub use chart::{progress_chart_svg, score_chart_svg};
 pub use cohort::cohort_text;
 pub use prefill::prefill_text;
 pub use progress::{Labels, progress_html, progress_markdown, progress_text};
 pub use score::{score_html, score_markdown, score_text};
+pub use trend::{trend_html, trend_text};

@@ -51,6 +51,15 @@ impl<'a> Labels<'a> {
         })
     }
 
+    /// The category band thresholds of the newest version held of instrument `id`.
+    pub(crate) fn levels_of(&self, id: &str) -> Option<&'a crate::LevelSet> {
+        self.instruments
+            .iter()
+            .filter(|i| i.id() == id)
+            .max_by(|a, b| a.version().cmp(b.version()))
+            .map(|i| i.category_levels())
+    }
+
     /// The category band thresholds drawn on the chart (none without an instrument).
     pub(crate) fn category_levels(&self) -> Option<&'a crate::LevelSet> {
         self.instruments.last().map(|i| i.category_levels())

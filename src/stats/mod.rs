@@ -162,9 +162,9 @@ pub(crate) use named_options;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{found:?} is not a {what} (expected one of {})", expected.join(", "))]
 pub struct UnknownOption {
-    what: &'static str,
-    found: String,
-    expected: Vec<&'static str>,
+    pub(crate) what: &'static str,
+    pub(crate) found: String,
+    pub(crate) expected: Vec<&'static str>,
 }
 
 impl crate::problem::Problem for UnknownOption {

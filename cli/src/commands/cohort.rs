@@ -7,7 +7,7 @@ use health_equity_assessment::stats::{
     Alternative, HodgesLehmannOptions, McNemarMethod, McNemarOptions, Method, WilcoxonOptions, ZeroMethod,
 };
 use health_equity_assessment::{
-    Cohort, CohortOptions, CohortRecord, FollowUpWindow, Program, Registry, render, summary_rows,
+    Cohort, CohortOptions, CohortRecord, FollowUpWindow, PairedWaves, Program, Registry, render, summary_rows,
 };
 
 use crate::args::{CsvFormulas, DocumentLimit, InstrumentFiles, options, parse_date, parse_window};
@@ -33,6 +33,10 @@ pub struct Args {
     /// The follow-up window [default: P1M].
     #[arg(long, value_name = "DURATION", value_parser = parse_window, requires = "program_completed")]
     window: Option<FollowUpWindow>,
+    /// Which two assessments of each organization form its pair, by date: the first and the
+    /// last, the first two, or the last two (`first-last` and the like are accepted too).
+    #[arg(long, value_name = "WAVES", default_value = "first_last", value_parser = options(PairedWaves::ALL, PairedWaves::name, PairedWaves::aliases))]
+    pair: PairedWaves,
     /// Leave pairs with a late follow-up out of the statistics.
     #[arg(long, requires = "program_completed")]
     exclude_late: bool,
@@ -102,7 +106,8 @@ impl Args {
             .with_wilcoxon(wilcoxon)
             .with_mcnemar(McNemarOptions::default().with_method(self.mcnemar))
             .with_hodges_lehmann(hodges_lehmann)
-            .with_exclude_late(self.exclude_late);
+            .with_exclude_late(self.exclude_late)
+            .with_waves(self.pair);
         if let Some(date) = self.program_completed {
             options = options.with_program(Program::new(date).with_window(self.window.unwrap_or_default()));
         }

@@ -10,6 +10,7 @@ pub mod instruments;
 pub mod schema;
 pub mod score;
 pub mod synthetic_cohort;
+pub mod trend;
 pub mod validate;
 
 use health_equity_assessment::{ResponseError, ValidatedResponse};

@@ -357,6 +357,43 @@ fn cohort_text_says_when_pairs_are_too_few_and_names_items_by_text() {
     assert!(text.contains("<0.0001"), "{text}");
 }
 
+const SECOND: &str = "examples/heoa-second-follow-up.json";
+
+#[test]
+fn trend_over_three_waves_and_cohort_pairs_chosen_by_wave() {
+    let o = run(&["trend", BASE, FOLLOW, SECOND]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("Trend: Example Community Hospital (org-001), heoa: 3 waves"), "{text}");
+    assert!(text.contains("Data validation") && text.contains("regressed after improving"), "{text}");
+    insta::assert_snapshot!("trend-text__heoa-three-waves", text);
+    // The same report whatever the order of the inputs.
+    let json = |args: &[&str]| stdout(&run(args));
+    let forward = json(&["trend", BASE, FOLLOW, SECOND, "--format", "json"]);
+    assert_eq!(forward, json(&["trend", SECOND, BASE, FOLLOW, "--format", "json"]));
+    let report: serde_json::Value = serde_json::from_str(&forward).unwrap();
+    let validation =
+        report["series"][0]["categories"].as_array().unwrap().iter().find(|c| c["id"] == "data-validation").unwrap();
+    assert_eq!(validation["changes"], serde_json::json!([58.33, -25.0]));
+    assert_eq!(validation["trajectory"], "regressed_after_improving");
+    let page = json(&["trend", BASE, FOLLOW, SECOND, "--format", "html"]);
+    assert_eq!(page.matches("<svg").count(), 8, "a chart per category and the overall");
+    assert_chart_text_at_least_16px(&page);
+
+    // cohort --pair: which two waves form the pair, stated in the report.
+    let o = run(&["cohort", BASE, FOLLOW, SECOND, "--pair", "last-two", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["options"]["waves"], "last_two");
+    let overall = &report["instruments"][0]["overall"];
+    assert_eq!(overall["median_change_exact"], "85/21", "follow-up to second follow-up: {overall}");
+    let o = run(&["cohort", BASE, FOLLOW, SECOND, "--pair", "first-second", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["instruments"][0]["overall"]["median_change"], 24.127, "baseline to follow-up");
+    let o = run(&["cohort", BASE, FOLLOW, SECOND]);
+    assert!(stdout(&o).contains("Pairs: the first and the last assessment of each organization"), "{}", stdout(&o));
+}
+
 #[test]
 fn the_progress_report_schema_is_printed() {
     let o = run(&["schema", "progress-report"]);
