@@ -86,6 +86,7 @@ mod instrument;
 mod json;
 mod problem;
 mod progress;
+mod reassess;
 #[cfg(feature = "redcap")]
 pub mod redcap;
 mod registry;
@@ -132,6 +133,7 @@ pub use progress::{
     MapUsed, Matching, OverallProgress, Program, ProgressReport, Side, Standing, UnmatchedItem, VersionRange,
     WindowCheck, WindowError, WindowVerdict, compare,
 };
+pub use reassess::{ChangeLabel, ItemDelta, TemplateOptions, item_changes, template};
 pub use registry::{BUILTIN_FILES, DuplicateInstrument, InstrumentListing, Registry};
 pub use response::{
     Organization, Response, ResponseBuilder, ResponseError, ResponseLimits, ResponseProblem, ValidatedResponse,

@@ -29,7 +29,8 @@ use clap::{Parser, Subcommand};
 use health_equity_assessment::escape_controls;
 
 use crate::commands::{
-    cohort, crosswalk, diff, export, import, instrument, instruments, schema, score, synthetic_cohort, trend, validate,
+    cohort, crosswalk, diff, export, import, instrument, instruments, schema, score, synthetic_cohort, template, trend,
+    validate,
 };
 use crate::output::Failure;
 
@@ -52,6 +53,7 @@ enum Command {
     Diff(diff::Args),
     Cohort(cohort::Args),
     Trend(trend::Args),
+    Template(template::Args),
     SyntheticCohort(synthetic_cohort::Args),
     /// Export an instrument for other systems: a REDCap data dictionary (CSV) or a FHIR R4
     /// Questionnaire (JSON).
@@ -100,6 +102,7 @@ where
         Command::Diff(args) => diff::run(args),
         Command::Cohort(args) => cohort::run(args),
         Command::Trend(args) => trend::run(args),
+        Command::Template(args) => template::run(args),
         Command::SyntheticCohort(args) => synthetic_cohort::run(args),
         Command::Export(format) => export::run(format),
         Command::Import(format) => import::run(format),

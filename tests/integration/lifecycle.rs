@@ -132,3 +132,41 @@ fn item_versions_are_checked_against_the_edition() {
     small["categories"][0]["items"][0].as_object_mut().unwrap().remove("retired");
     assert_eq!(codes(&small), ["invalid_version /categories/0/items/0/introduced"]);
 }
+
+#[test]
+fn change_labels_between_editions() {
+    use health_equity_assessment::{ChangeLabel, item_changes};
+    let v1 = Instrument::from_json(&common::small_instrument().to_string()).unwrap();
+    let mut next = common::small_instrument();
+    next["version"] = json!("1.1.0");
+    // a.two is reworded, a.three dropped, b.three added.
+    next["categories"][0]["items"][1]["text"] = json!("A two, asked differently");
+    next["categories"][0]["items"].as_array_mut().unwrap().pop();
+    next["categories"][1]["items"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "b.three", "text": "B three", "scale": "imp", "introduced": "1.1.0"}));
+    let v2 = Instrument::from_json(&next.to_string()).unwrap();
+    let before = common::response(
+        "small",
+        "1.0.0",
+        json!({"a.one": "some", "a.two": "some", "a.three": "all", "b.one": "all", "b.two": "na"}),
+    );
+    let after = common::response(
+        "small",
+        "1.1.0",
+        json!({"a.one": "most", "a.two": "all", "b.one": "some", "b.two": "some", "b.three": "none"}),
+    );
+    let (before, after) = (v1.validate_json(&before).unwrap(), v2.validate_json(&after).unwrap());
+    let labels: Vec<(String, ChangeLabel)> =
+        item_changes(&before, &after).into_iter().map(|d| (d.item.to_string(), d.label)).collect();
+    let expected = [
+        ("a.one", ChangeLabel::Improved),
+        ("a.two", ChangeLabel::Modified),
+        ("b.one", ChangeLabel::Regressed),
+        ("b.two", ChangeLabel::NotComparable),
+        ("b.three", ChangeLabel::New),
+        ("a.three", ChangeLabel::Removed),
+    ];
+    assert_eq!(labels, expected.map(|(i, l)| (i.to_owned(), l)));
+}

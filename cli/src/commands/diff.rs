@@ -34,6 +34,11 @@ pub struct Args {
     /// An item map connecting different major versions of the instrument.
     #[arg(long, value_name = "FILE")]
     item_map: Option<String>,
+    /// Instead of the progress report, label every item: new, removed, improved, regressed,
+    /// unchanged, modified (wording changed between editions) or not_comparable (text: a
+    /// line per item; json: a list of {item, category, label, before, after}).
+    #[arg(long)]
+    item_changes: bool,
     #[command(flatten)]
     instruments: InstrumentFiles,
     /// Output format.
@@ -72,6 +77,29 @@ pub fn run(args: Args) -> Result<(), Failure> {
             return Err(Failure::Invalid(lines));
         }
     };
+    if args.item_changes {
+        let changes = health_equity_assessment::item_changes(&baseline, &follow_up);
+        return match args.format {
+            PageFormat::Json => emit_json(&changes),
+            PageFormat::Text | PageFormat::Markdown | PageFormat::Html => {
+                let width = changes.iter().map(|c| c.item.chars().count()).max().unwrap_or(4);
+                let text: String = changes
+                    .iter()
+                    .map(|c| {
+                        let answer = |a: &Option<health_equity_assessment::SharedStr>| {
+                            a.as_deref().unwrap_or("unanswered").to_owned()
+                        };
+                        let label = serde_json::to_value(c.label)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default();
+                        format!("{:<width$}  {:<14}  {} → {}\n", c.item, label, answer(&c.before), answer(&c.after))
+                    })
+                    .collect();
+                emit_text(&text)
+            }
+        };
+    }
     let mut options = CompareOptions::new().with_strict_window(args.strict_window);
     if let Some(date) = args.program_completed {
         let program = Program::new(date).with_window(args.window.unwrap_or_default());

@@ -10,6 +10,7 @@ pub mod instruments;
 pub mod schema;
 pub mod score;
 pub mod synthetic_cohort;
+pub mod template;
 pub mod trend;
 pub mod validate;
 

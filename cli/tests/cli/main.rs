@@ -395,6 +395,75 @@ fn trend_over_three_waves_and_cohort_pairs_chosen_by_wave() {
 }
 
 #[test]
+fn a_follow_up_template_and_item_change_labels() {
+    let o = run(&["template", "--from", BASE, "--for-date", "2023-06-08"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let template: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(template["answers"], serde_json::json!({}));
+    assert_eq!(template["assessed_on"], "2023-06-08");
+    assert_eq!(template["focus_categories"], serde_json::json!(["data-validation", "data-collection-training"]));
+    assert!(template.get("notes").is_none(), "notes belong to the baseline");
+    // It validates as it is, and once its answers are filled in.
+    assert!(run_stdin(&["validate", "-"], &o.stdout).status.success());
+    let mut filled = template.clone();
+    let base: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join(BASE)).unwrap()).unwrap();
+    filled["answers"] = base["answers"].clone();
+    assert!(run_stdin(&["validate", "-"], filled.to_string().as_bytes()).status.success());
+    // --carry-answers starts from the baseline's answers; --to another edition with an item map.
+    let o = run(&["template", "--from", BASE, "--carry-answers", "--for-date", "2023-06-08"]);
+    let carried: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(carried["answers"], base["answers"]);
+    let o = run(&[
+        "template",
+        "--from",
+        BASE,
+        "--to",
+        "heoa@2.0.0",
+        "--instrument-file",
+        "tests/data/heoa-2.0.0.json",
+        "--item-map",
+        "tests/data/heoa-1-to-2.item-map.json",
+        "--carry-answers",
+        "--for-date",
+        "2024-01-01",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let next: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(next["instrument"]["version"], "2.0.0");
+    assert!(
+        run_stdin(&["validate", "-", "--instrument-file", "tests/data/heoa-2.0.0.json"], &o.stdout).status.success()
+    );
+    // Without a date the template is for today.
+    let o = run(&["template", "--from", BASE]);
+    let today: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(today["assessed_on"].as_str().unwrap() >= "2026-01-01");
+
+    let o = run(&["diff", FOLLOW, SECOND, "--item-changes", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let changes: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let label = |item: &str| changes.as_array().unwrap().iter().find(|c| c["item"] == item).unwrap()["label"].clone();
+    assert_eq!(label("data-validation.accuracy-audited"), "regressed");
+    assert_eq!(label("data-stratification.dashboard"), "improved");
+    assert_eq!(label("data-collection.sogi"), "unchanged");
+    let o = run(&[
+        "diff",
+        BASE,
+        "tests/data/heoa-2.0.0-follow-up.json",
+        "--instrument-file",
+        "tests/data/heoa-2.0.0.json",
+        "--item-changes",
+        "--format",
+        "json",
+    ]);
+    let changes: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let labels: std::collections::BTreeSet<&str> =
+        changes.as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+    for expected in ["new", "removed", "improved", "unchanged"] {
+        assert!(labels.contains(expected), "{expected} in {labels:?}");
+    }
+}
+
+#[test]
 fn the_progress_report_schema_is_printed() {
     let o = run(&["schema", "progress-report"]);
     assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/progress-report.schema.json")).unwrap());
