@@ -104,6 +104,8 @@ pub mod synthetic;
 mod table;
 mod trend;
 mod writer;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use batch::{
     BatchLine, BatchOutput, ValidationResult, score_line, score_line_with, summarize_line_with, write_batch_line,

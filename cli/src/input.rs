@@ -113,6 +113,18 @@ impl InputError {
 /// A leading byte-order mark is dropped.
 pub fn read_text(path: &str, limit: u64) -> Result<String, InputError> {
     let shown = display_name(path);
+    let bytes = read_bytes(path, limit)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| InputError::NotUtf8 { path: shown.clone(), offset: e.utf8_error().valid_up_to() })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Reads `path` (or standard input for `-`) as bytes, at most `limit` of them.
+pub fn read_bytes(path: &str, limit: u64) -> Result<Vec<u8>, InputError> {
+    let shown = display_name(path);
     let io_error = |source| InputError::Io { path: shown.clone(), source };
     let mut bytes = Vec::new();
     let read = if path == "-" {
@@ -131,12 +143,7 @@ pub fn read_text(path: &str, limit: u64) -> Result<String, InputError> {
     if bytes.len() as u64 > limit {
         return Err(InputError::TooLarge { path: shown, limit });
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| InputError::NotUtf8 { path: shown.clone(), offset: e.utf8_error().valid_up_to() })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    })
+    Ok(bytes)
 }
 
 /// Reads an instrument, item-map or crosswalk file (at most the library's

@@ -28,3 +28,5 @@ mod rule_kinds;
 mod schemas;
 mod scoring;
 mod small_answers;
+#[cfg(feature = "xlsx")]
+mod xlsx;

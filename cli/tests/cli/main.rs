@@ -464,6 +464,26 @@ fn a_follow_up_template_and_item_change_labels() {
 }
 
 #[test]
+fn an_edition_round_trips_through_a_workbook() {
+    for spec in ["heoa@1.0.0", "ihi-five-component", "cms-hche@1.0.0", "tjc-ld-04-03-08"] {
+        let o = run(&["instrument", "export-xlsx", spec]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.stdout.starts_with(b"PK"), "an xlsx is a zip archive");
+        let back = run_stdin(&["instrument", "import-xlsx", "-"], &o.stdout);
+        assert!(back.status.success(), "{spec}: {}", stderr(&back));
+        let id = spec.split('@').next().unwrap();
+        let file = std::fs::read_dir(root().join("assessments").join(id)).unwrap().next().unwrap().unwrap().path();
+        let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let imported: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
+        assert_eq!(imported, original, "{spec}");
+        assert!(run_stdin(&["instrument", "check", "-"], &back.stdout).status.success());
+    }
+    let o = run_stdin(&["instrument", "import-xlsx", "-"], b"not a workbook");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("equity-assess: <stdin>: workbook: not an .xlsx workbook"), "{}", stderr(&o));
+}
+
+#[test]
 fn the_progress_report_schema_is_printed() {
     let o = run(&["schema", "progress-report"]);
     assert_eq!(stdout(&o), std::fs::read_to_string(root().join("schemas/progress-report.schema.json")).unwrap());
