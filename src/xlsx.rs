@@ -386,7 +386,8 @@ impl Origins {
                 None => break None,
             }
         };
-        let rest = pointer[prefix.len()..].trim_start_matches('/');
+        let Some((prefix, (sheet, row, fields, header))) = found else { return "workbook".to_owned() };
+        let rest = pointer.get(prefix.len()..).unwrap_or("").trim_start_matches('/');
         let field = rest.split('/').next().unwrap_or("");
         let column = fields.iter().find(|(json, _)| *json == field).map(|(_, col)| *col);
         match column.and_then(|c| header.iter().position(|h| h == c)) {
