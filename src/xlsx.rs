@@ -149,6 +149,9 @@ fn sheet<'w>(
         sheet.set_column_width(c, widths.get(usize::from(c)).copied().unwrap_or(18.0)).map_err(|e| write_error(&e))?;
     }
     sheet.set_freeze_panes(1, 0).map_err(|e| write_error(&e))?;
+    // Printed: landscape, one page wide, the header row on every page.
+    sheet.set_landscape().set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0).map_err(|e| write_error(&e))?;
     Ok(Sheet { sheet, row: 1 })
 }
 

@@ -130,6 +130,10 @@ def test_cohort_report_equals_the_command(tmp_path: Path) -> None:
     )
     directory = hea.cohort(Path("examples")).report
     assert directory == cli_json("cohort", "examples", "--format", "json")
+    for pair in ("first_second", "last-two"):
+        got = hea.cohort(Path("examples"), pair=pair).report
+        assert got == cli_json("cohort", "examples", "--format", "json", "--pair", pair), pair
+        assert got["options"]["waves"] == pair.replace("-", "_")
 
 
 def csv_header(text: str) -> list:
