@@ -5,6 +5,7 @@
 //! [`app`] builds the router (used by the binary and by the tests), [`serve`] runs it until a
 //! shutdown signal and lets in-flight requests finish, [`openapi`] is the contract.
 
+mod forms;
 mod metrics;
 mod openapi;
 mod problem;

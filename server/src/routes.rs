@@ -30,6 +30,9 @@ type Shared = State<Arc<AppState>>;
 
 pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
+        .route("/", get(crate::forms::index))
+        .route("/forms/style.css", get(crate::forms::style))
+        .route("/forms/{id}/{version}", get(crate::forms::form).post(crate::forms::submit))
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
         .route("/v1/instruments", get(instruments))
@@ -74,7 +77,7 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
     Some(value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
 }
 
-fn require(headers: &HeaderMap, accepted: &[&str]) -> Result<String, Failure> {
+pub(crate) fn require(headers: &HeaderMap, accepted: &[&str]) -> Result<String, Failure> {
     match media_type(headers) {
         Some(found) if accepted.contains(&found.as_str()) => Ok(found),
         found => Err(Failure::one(
@@ -89,7 +92,7 @@ fn require(headers: &HeaderMap, accepted: &[&str]) -> Result<String, Failure> {
     }
 }
 
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, Failure> {
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<Bytes, Failure> {
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         let inner = e.into_inner();
         let too_large = {

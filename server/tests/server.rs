@@ -501,3 +501,86 @@ fn the_binary_serves_and_stops_on_sigterm() {
     child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
     assert!(log.contains("req-1"), "log lines carry the request id: {log}");
 }
+
+/// `application/x-www-form-urlencoded` of these pairs.
+fn form_body(fields: &[(String, String)]) -> Vec<u8> {
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+                b' ' => "+".to_owned(),
+                other => format!("%{other:02X}"),
+            })
+            .collect()
+    };
+    fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&").into_bytes()
+}
+
+#[test]
+fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
+    let server = Server::default();
+    let a = server.addr;
+    let index = get(a, "/");
+    assert_eq!(index.status, 200);
+    assert!(index.text().contains("href=\"/forms/heoa/1.0.0\""), "{}", index.text());
+    assert!(index.header("content-security-policy").is_some_and(|c| c.contains("default-src 'none'")));
+    assert_eq!(index.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(index.header("referrer-policy"), Some("no-referrer"));
+    let form = get(a, "/forms/heoa/1.0.0");
+    assert_eq!(form.status, 200);
+    assert!(form.text().contains("name=\"answer:data-collection.sogi\""));
+    assert_eq!(get(a, "/forms/heoa/9.9.9").status, 404);
+    assert_eq!(get(a, "/forms/style.css").header("content-type"), Some("text/css; charset=utf-8"));
+
+    let baseline: serde_json::Value = serde_json::from_slice(&read(BASE)).unwrap();
+    let mut fields = vec![
+        ("organization_id".to_owned(), "org-001".to_owned()),
+        ("organization_name".to_owned(), "Example Community Hospital".to_owned()),
+        ("assessed_on".to_owned(), "2022-11-17".to_owned()),
+    ];
+    for (item, option) in baseline["answers"].as_object().unwrap() {
+        fields.push((format!("answer:{item}"), option.as_str().unwrap().to_owned()));
+    }
+    for (item, note) in baseline["notes"].as_object().unwrap() {
+        fields.push((format!("note:{item}"), note.as_str().unwrap().to_owned()));
+    }
+    for category in baseline["focus_categories"].as_array().unwrap() {
+        fields.push(("focus".to_owned(), category.as_str().unwrap().to_owned()));
+    }
+    let report = send(a, "POST", "/forms/heoa/1.0.0", Some("application/x-www-form-urlencoded"), &form_body(&fields));
+    assert_eq!(report.status, 200, "{}", report.text());
+    let page = report.text();
+    // The report is the command's HTML report, plus the downloads.
+    let cli_page = String::from_utf8(run_cli(&["score", BASE, "--format", "html"], b"")).unwrap();
+    let overall =
+        |html: &str| html.split("<strong>Overall:</strong>").nth(1).unwrap().split("</div>").next().unwrap().to_owned();
+    assert_eq!(overall(&page), overall(&cli_page));
+    assert!(page.contains("download=\"response.json\""));
+    // The downloaded response scores as the example does.
+    let link = page.split("download=\"response.json\" href=\"data:application/json;charset=utf-8,").nth(1).unwrap();
+    let encoded = link.split('"').next().unwrap();
+    let mut bytes = Vec::new();
+    let mut rest = encoded.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' && tail.len() >= 2 {
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).unwrap(), 16).unwrap());
+            rest = &tail[2..];
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    let downloaded = run_cli(&["score", "-", "--format", "json"], &bytes);
+    assert_eq!(downloaded, run_cli(&["score", BASE, "--format", "json"], b""));
+
+    // A missing date: the form again, the error next to the field, every answer kept.
+    fields.retain(|(k, _)| k != "assessed_on");
+    let again = send(a, "POST", "/forms/heoa/1.0.0", Some("application/x-www-form-urlencoded"), &form_body(&fields));
+    assert_eq!(again.status, 422);
+    let page = again.text();
+    assert!(page.contains("id=\"error-assessed_on\""), "{page}");
+    assert!(page.contains("aria-describedby=\"error-assessed_on\""));
+    assert_eq!(page.matches(" checked>").count(), 32 + 2, "32 answers and 2 focus categories kept");
+    // Form posts obey the body limit and need their media type.
+    assert_eq!(send(a, "POST", "/forms/heoa/1.0.0", Some("application/json"), b"{}").status, 415);
+}

@@ -1,0 +1,541 @@
+//! The assessment in a browser: the list of instruments, each instrument as a server-rendered
+//! HTML form, and a submitted form scored into the organization's report. Nothing is stored.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, LazyLock};
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use health_equity_assessment::{
+    Date, Instrument, InstrumentListing, Problem, Response as ResponseDocument, parse_date, render,
+};
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::problem::Failure;
+
+type Shared = State<Arc<AppState>>;
+
+/// The templates, compiled once; `.html` templates escape every value they print.
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, source) in [
+        ("page.html", include_str!("../templates/page.html")),
+        ("index.html", include_str!("../templates/index.html")),
+        ("form.html", include_str!("../templates/form.html")),
+    ] {
+        // The templates are part of the binary and tested: a broken one fails every test.
+        if let Err(e) = env.add_template(name, source) {
+            tracing::error!("template {name}: {e}");
+        }
+    }
+    env
+});
+
+/// The security headers of every page: nothing loads but this service's own stylesheet (and,
+/// on the report, its own inline style and SVG); forms post only here.
+fn page(status: StatusCode, html: String, inline_style: bool) -> Response {
+    let mut response = (status, html).into_response();
+    let csp = if inline_style {
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    } else {
+        "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn rendered(template: &str, ctx: minijinja::Value) -> Result<String, Failure> {
+    TEMPLATES.get_template(template).and_then(|t| t.render(ctx)).map_err(|e| {
+        Failure::one(StatusCode::INTERNAL_SERVER_ERROR, "template", format!("the page could not be drawn: {e}"))
+    })
+}
+
+/// `GET /forms/style.css`.
+pub async fn style() -> Response {
+    let mut response = include_str!("../templates/style.css").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+#[derive(Serialize)]
+struct Listed {
+    id: String,
+    version: String,
+    title: String,
+    status: String,
+    note: Option<String>,
+    categories: usize,
+    items: usize,
+}
+
+/// `GET /`: the instruments, each with a link to its form.
+pub async fn index(State(state): Shared) -> Result<Response, Failure> {
+    let instruments: Vec<Listed> = state
+        .registry
+        .iter()
+        .map(|i| {
+            let listing = InstrumentListing::of(i);
+            Listed {
+                id: listing.id,
+                version: listing.version,
+                title: listing.title,
+                status: listing.status.to_string(),
+                note: listing
+                    .lifecycle
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .filter(|_| listing.status.as_str() != "active"),
+                categories: listing.categories,
+                items: listing.items,
+            }
+        })
+        .collect();
+    let html = rendered(
+        "index.html",
+        context! { title => "Health equity self-assessments", instruments => minijinja::Value::from(minijinja::value::Serde(&instruments)) },
+    )?;
+    Ok(page(StatusCode::OK, html, false))
+}
+
+fn instrument<'s>(state: &'s AppState, id: &str, version: &str) -> Result<&'s Instrument, Failure> {
+    let unknown = || Failure::one(StatusCode::NOT_FOUND, "unknown_instrument", format!("no instrument {id}@{version}"));
+    let version = semver::Version::parse(version).map_err(|_| unknown())?;
+    state.registry.by_version(id, &version).ok_or_else(unknown)
+}
+
+/// `GET /forms/{id}/{version}`: the empty form.
+pub async fn form(State(state): Shared, Path((id, version)): Path<(String, String)>) -> Result<Response, Failure> {
+    let instrument = instrument(&state, &id, &version)?;
+    let html = form_page(instrument, &Filled::default(), &[])?;
+    Ok(page(StatusCode::OK, html, false))
+}
+
+/// `POST /forms/{id}/{version}`: the form scored, or shown again with its problems.
+pub async fn submit(
+    State(state): Shared,
+    Path((id, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Failure> {
+    let instrument = instrument(&state, &id, &version)?;
+    crate::routes::require(&headers, &["application/x-www-form-urlencoded"])?;
+    let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
+    let fields: Vec<(String, String)> =
+        form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let (filled, mut problems) = read_form(instrument, &fields);
+    if problems.is_empty()
+        && let Some(response) = filled.response(instrument)
+    {
+        match response.validate(instrument) {
+            Ok(validated) => return Ok(page(StatusCode::OK, report_page(&validated), true)),
+            Err(e) => problems.extend(
+                e.problems()
+                    .iter()
+                    .map(|p| FieldProblem { field: field_of(p.pointer().unwrap_or("")), message: p.to_string() }),
+            ),
+        }
+    }
+    let html = form_page(instrument, &filled, &problems)?;
+    Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html, false))
+}
+
+/// The report page (the command's `score --format html`), with links to download the response
+/// and the report as JSON (data: URLs: the server keeps nothing to link to).
+fn report_page(validated: &health_equity_assessment::ValidatedResponse<'_>) -> String {
+    let report = validated.score();
+    let html = render::score_html(&report, validated.instrument());
+    let data = |value: &dyn erased::Json| {
+        let text = value.json();
+        format!(
+            "data:application/json;charset=utf-8,{}",
+            percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
+        )
+    };
+    let downloads = format!(
+        "<nav class=\"downloads\" aria-label=\"Downloads\"><p><a download=\"response.json\" href=\"{}\">Download the response (JSON)</a> · <a download=\"score-report.json\" href=\"{}\">Download the score report (JSON)</a> · <a href=\"/forms/{}/{}\">Fill in a new assessment</a></p><p>Nothing is stored on the server: download the response to keep it, and to start the follow-up from it.</p></nav>\n",
+        data(&validated.to_response()),
+        data(&report),
+        report.instrument.id,
+        report.instrument.version,
+    );
+    match html.rfind("<footer>") {
+        Some(at) => format!("{}{downloads}{}", &html[..at], &html[at..]),
+        None => html,
+    }
+}
+
+mod erased {
+    /// Anything serializable, as JSON text (a trait object for the two documents downloaded).
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    }
+}
+
+/// A problem shown next to its field and in the summary at the top.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The id of the element the problem belongs to (`assessed_on`, `item-…`, `focus`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What a submitted form holds, kept to show it again.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Filled {
+    /// The organization id, as typed.
+    pub organization_id: String,
+    /// The organization name, as typed.
+    pub organization_name: String,
+    /// The date, as typed.
+    pub assessed_on: String,
+    /// Item id → option id.
+    pub answers: BTreeMap<String, String>,
+    /// Item id → note.
+    pub notes: BTreeMap<String, String>,
+    /// Focus category ids, in the instrument's order.
+    pub focus: Vec<String>,
+    date: Option<Date>,
+}
+
+impl Filled {
+    /// The response document, when the organization and date are there.
+    fn response(&self, instrument: &Instrument) -> Option<ResponseDocument> {
+        let date = self.date?;
+        let mut builder =
+            ResponseDocument::builder(instrument.reference(), self.organization_id.trim().to_owned(), date);
+        if !self.organization_name.trim().is_empty() {
+            builder = builder.name(self.organization_name.trim().to_owned());
+        }
+        for (item, option) in &self.answers {
+            builder = builder.answer(item.clone(), option.clone());
+        }
+        for (item, note) in &self.notes {
+            builder = builder.note(item.clone(), note.clone());
+        }
+        for category in &self.focus {
+            builder = builder.focus(category.clone());
+        }
+        Some(builder.build())
+    }
+}
+
+/// The element a response problem's JSON Pointer belongs to.
+fn field_of(pointer: &str) -> String {
+    let item =
+        |rest: &str| format!("item-{}", rest.split('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~"));
+    if let Some(rest) = pointer.strip_prefix("/answers/") {
+        item(rest)
+    } else if let Some(rest) = pointer.strip_prefix("/notes/") {
+        item(rest)
+    } else if pointer.starts_with("/organization") {
+        "organization_id".to_owned()
+    } else if pointer.starts_with("/assessed_on") {
+        "assessed_on".to_owned()
+    } else if pointer.starts_with("/focus_categories") {
+        "focus".to_owned()
+    } else {
+        "problems".to_owned()
+    }
+}
+
+/// The longest value kept from one field, in characters: the body limit bounds the whole form,
+/// this keeps one pasted page from being echoed back many times.
+const MAX_FIELD_CHARS: usize = 10_000;
+
+/// Reads a submitted form: every field checked against the instrument, every problem kept with
+/// its field. Unknown fields, unknown items or options, repeated answers and over-long values
+/// are problems, never silently dropped or guessed.
+#[must_use]
+pub fn read_form(instrument: &Instrument, fields: &[(String, String)]) -> (Filled, Vec<FieldProblem>) {
+    let mut filled = Filled::default();
+    let mut problems = Vec::new();
+    let mut focus = BTreeSet::new();
+    let clip = |text: &str| -> String { text.chars().take(80).collect() };
+    for (name, value) in fields {
+        if value.chars().count() > MAX_FIELD_CHARS {
+            problems.push(FieldProblem {
+                field: "problems".to_owned(),
+                message: format!("the field {:?} is longer than {MAX_FIELD_CHARS} characters", clip(name)),
+            });
+            continue;
+        }
+        match name.as_str() {
+            "organization_id" => filled.organization_id.clone_from(value),
+            "organization_name" => filled.organization_name.clone_from(value),
+            "assessed_on" => filled.assessed_on.clone_from(value),
+            "focus" => {
+                if instrument.category(value).is_some() {
+                    focus.insert(value.clone());
+                } else {
+                    problems.push(FieldProblem {
+                        field: "focus".to_owned(),
+                        message: format!("{:?} is not a category of this instrument", clip(value)),
+                    });
+                }
+            }
+            other => {
+                if let Some(item) = other.strip_prefix("answer:") {
+                    let Some((_, found)) = instrument.item(item) else {
+                        problems.push(FieldProblem {
+                            field: "problems".to_owned(),
+                            message: format!("{:?} is not an item of this instrument", clip(item)),
+                        });
+                        continue;
+                    };
+                    let known = instrument.scale_of(found).is_some_and(|s| s.options.iter().any(|o| o.id == *value));
+                    if !known {
+                        problems.push(FieldProblem {
+                            field: format!("item-{item}"),
+                            message: format!("{:?} is not an option of this item", clip(value)),
+                        });
+                    } else if filled.answers.insert(item.to_owned(), value.clone()).is_some() {
+                        problems.push(FieldProblem {
+                            field: format!("item-{item}"),
+                            message: "answered more than once".to_owned(),
+                        });
+                    }
+                } else if let Some(item) = other.strip_prefix("note:") {
+                    if instrument.item(item).is_none() {
+                        problems.push(FieldProblem {
+                            field: "problems".to_owned(),
+                            message: format!("{:?} is not an item of this instrument", clip(item)),
+                        });
+                    } else if !value.trim().is_empty() && filled.notes.insert(item.to_owned(), value.clone()).is_some()
+                    {
+                        problems.push(FieldProblem {
+                            field: format!("item-{item}"),
+                            message: "the note is given more than once".to_owned(),
+                        });
+                    }
+                } else {
+                    problems.push(FieldProblem {
+                        field: "problems".to_owned(),
+                        message: format!("unknown field {:?}", clip(other)),
+                    });
+                }
+            }
+        }
+    }
+    filled.focus = instrument.categories().iter().filter(|c| focus.contains(&c.id)).map(|c| c.id.clone()).collect();
+    if filled.organization_id.trim().is_empty() {
+        problems.push(FieldProblem {
+            field: "organization_id".to_owned(),
+            message: "the organization id is required".to_owned(),
+        });
+    }
+    match parse_date(filled.assessed_on.trim()) {
+        Ok(date) => filled.date = Some(date),
+        Err(_) if filled.assessed_on.trim().is_empty() => {
+            problems.push(FieldProblem {
+                field: "assessed_on".to_owned(),
+                message: "the assessment date is required".to_owned(),
+            });
+        }
+        Err(e) => problems
+            .push(FieldProblem { field: "assessed_on".to_owned(), message: format!("not a date (YYYY-MM-DD): {e}") }),
+    }
+    (filled, problems)
+}
+
+#[derive(Serialize)]
+struct OptionView {
+    id: String,
+    label: String,
+    checked: bool,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    id: String,
+    text: String,
+    options: Vec<OptionView>,
+    note: String,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CategoryView {
+    id: String,
+    title: String,
+    focus: bool,
+    items: Vec<ItemView>,
+}
+
+fn form_page(instrument: &Instrument, filled: &Filled, problems: &[FieldProblem]) -> Result<String, Failure> {
+    let error_of = |field: &str| -> Option<String> {
+        let messages: Vec<&str> = problems.iter().filter(|p| p.field == field).map(|p| p.message.as_str()).collect();
+        (!messages.is_empty()).then(|| messages.join("; "))
+    };
+    let categories: Vec<CategoryView> = instrument
+        .categories()
+        .iter()
+        .map(|c| CategoryView {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            focus: filled.focus.contains(&c.id),
+            items: c
+                .items
+                .iter()
+                .map(|item| ItemView {
+                    id: item.id.clone(),
+                    text: item.text.clone(),
+                    options: instrument
+                        .scale_of(item)
+                        .map(|s| {
+                            s.options
+                                .iter()
+                                .map(|o| OptionView {
+                                    id: o.id.clone(),
+                                    label: o.label.clone(),
+                                    checked: filled.answers.get(&item.id) == Some(&o.id),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    note: filled.notes.get(&item.id).cloned().unwrap_or_default(),
+                    error: error_of(&format!("item-{}", item.id)),
+                })
+                .collect(),
+        })
+        .collect();
+    let errors: BTreeMap<&str, String> =
+        ["organization_id", "assessed_on", "focus"].into_iter().filter_map(|f| error_of(f).map(|e| (f, e))).collect();
+    rendered(
+        "form.html",
+        context! {
+            title => instrument.title(),
+            instrument => context! {
+                id => instrument.id(),
+                version => instrument.version().to_string(),
+                reference => instrument.reference().to_string(),
+                title => instrument.title(),
+                status => instrument.status().as_str(),
+            },
+            values => context! {
+                organization_id => filled.organization_id.as_str(),
+                organization_name => filled.organization_name.as_str(),
+                assessed_on => filled.assessed_on.as_str(),
+            },
+            errors => minijinja::Value::from(minijinja::value::Serde(&errors)),
+            problems => minijinja::Value::from(minijinja::value::Serde(problems)),
+            categories => minijinja::Value::from(minijinja::value::Serde(&categories)),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use health_equity_assessment::Registry;
+
+    use super::{form_page, read_form};
+
+    fn heoa() -> &'static health_equity_assessment::Instrument {
+        Registry::builtin().latest("heoa").unwrap()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn a_filled_form_becomes_the_response_document() {
+        let baseline = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json")).unwrap();
+        let document = baseline.to_response();
+        let mut fields = pairs(&[
+            ("organization_id", "org-001"),
+            ("organization_name", "Example Community Hospital"),
+            ("assessed_on", "2022-11-17"),
+        ]);
+        for (item, option) in &document.answers {
+            fields.push((format!("answer:{item}"), option.clone()));
+        }
+        for (item, note) in document.notes.iter().flatten() {
+            fields.push((format!("note:{item}"), note.clone()));
+        }
+        for category in document.focus_categories.iter().flatten() {
+            fields.push(("focus".to_owned(), category.clone()));
+        }
+        fields.push(("note:data-collection.sogi".to_owned(), "  ".to_owned())); // blank: no note
+        let (filled, problems) = read_form(heoa(), &fields);
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut expected = document.clone();
+        // The form lists focus categories in the instrument's order.
+        let order: Vec<String> = heoa().categories().iter().map(|c| c.id.clone()).collect();
+        if let Some(focus) = expected.focus_categories.as_mut() {
+            focus.sort_by_key(|c| order.iter().position(|o| o == c));
+        }
+        assert_eq!(filled.response(heoa()).unwrap(), expected);
+    }
+
+    #[test]
+    fn hostile_fields_are_problems_not_guesses() {
+        let long = "x".repeat(20_000);
+        let fields = pairs(&[
+            ("organization_id", "<script>alert(1)</script>"),
+            ("assessed_on", "2022-02-30"),
+            ("answer:data-collection.sogi", "implemented"),
+            ("answer:data-collection.sogi", "planning"),
+            ("answer:no.such-item", "implemented"),
+            ("answer:data-collection.disability", "Implemented"),
+            ("focus", "nope"),
+            ("colour", "red"),
+            ("note:data-collection.sogi", &long),
+            ("answer:\u{202e}", "x"),
+        ]);
+        let (filled, problems) = read_form(heoa(), &fields);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "item-data-collection.sogi",
+                "problems",
+                "item-data-collection.disability",
+                "focus",
+                "problems",
+                "problems",
+                "problems",
+                "assessed_on"
+            ],
+            "{problems:?}"
+        );
+        // The page shows every value escaped, and keeps the answers given.
+        let page = form_page(heoa(), &filled, &problems).unwrap();
+        assert!(!page.contains("<script>alert"), "escaped");
+        assert!(page.contains("value=\"&lt;script&gt;alert(1)"), "the value is kept, escaped");
+        assert!(page.contains("value=\"planning\" checked"), "the answers given are kept");
+        assert!(page.contains("aria-describedby=\"error-assessed_on\""));
+        assert!(page.contains("id=\"problems\""));
+    }
+
+    #[test]
+    fn the_empty_form_has_a_labelled_control_for_everything() {
+        let page = form_page(heoa(), &super::Filled::default(), &[]).unwrap();
+        assert_eq!(page.matches("<fieldset class=\"item\"").count(), heoa().item_count());
+        assert_eq!(page.matches("type=\"radio\"").count(), heoa().item_count() * 5);
+        assert_eq!(page.matches("type=\"checkbox\"").count(), heoa().categories().len());
+        for id in ["organization_id", "organization_name", "assessed_on"] {
+            assert!(page.contains(&format!("<label for=\"{id}\">")), "{id}");
+        }
+        assert!(!page.contains("<script"), "works without JavaScript");
+    }
+}
