@@ -554,7 +554,7 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     let cli_page = String::from_utf8(run_cli(&["score", BASE, "--format", "html"], b"")).unwrap();
     let overall =
         |html: &str| html.split("<strong>Overall:</strong>").nth(1).unwrap().split("</div>").next().unwrap().to_owned();
-    assert_eq!(overall(&page), overall(&cli_page));
+    assert_eq!(overall(page), overall(&cli_page));
     assert!(page.contains("download=\"response.json\""));
     // The downloaded response scores as the example does.
     let link = page.split("download=\"response.json\" href=\"data:application/json;charset=utf-8,").nth(1).unwrap();
