@@ -143,10 +143,14 @@ def _date_text(value: Union[str, _dt.date, None], name: str) -> Optional[str]:
 
 def instruments() -> List[Dict[str, Any]]:
     """The built-in instruments: ``id``, ``version``, ``title``, ``categories`` and ``items``
-    (counts), as ``equity-assess instruments --format json`` lists them.
+    (counts), ``status`` (``active``, ``retired``, …) and, for instruments with a lifecycle,
+    ``lifecycle`` (dates, successor, current name), as ``equity-assess instruments --format
+    json`` lists them.
 
     >>> hea.instruments()[1]
-    {'id': 'heoa', 'version': '1.0.0', 'title': 'Health Equity Organizational Assessment (HEOA)', 'categories': 7, 'items': 33}
+    {'id': 'heoa', 'version': '1.0.0', 'title': 'Health Equity Organizational Assessment (HEOA)', 'categories': 7, 'items': 33, 'status': 'active'}
+    >>> hea.instruments()[0]['status'], hea.instruments()[0]['lifecycle']['retired']
+    ('retired', '2025-10-01')
     """
     return json.loads(_native.instruments_json())
 
