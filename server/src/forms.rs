@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use health_equity_assessment::{
@@ -148,6 +148,87 @@ pub async fn submit(
     }
     let html = form_page(instrument, &filled, &problems)?;
     Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html, false))
+}
+
+/// `POST /forms/{id}/{version}/prefill` (multipart): the form started from an uploaded baseline
+/// response, as the re-assessment template does: same organization, focus categories carried,
+/// answers blank unless `carry_answers` is checked, today's date.
+pub async fn prefill(
+    State(state): Shared,
+    Path((id, version)): Path<(String, String)>,
+    request: axum::extract::Request,
+) -> Result<Response, Failure> {
+    let instrument = instrument(&state, &id, &version)?;
+    let limit = state.limits.body_bytes;
+    let mut multipart = axum::extract::Multipart::from_request(request, &()).await.map_err(|e| {
+        Failure::one(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("expected multipart/form-data: {e}"),
+        )
+    })?;
+    let (mut baseline, mut carry) = (Vec::new(), false);
+    let too_large = || {
+        Failure::one(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the upload is over the limit of {limit} bytes"),
+        )
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| {
+        Failure::one(StatusCode::BAD_REQUEST, "invalid_form", format!("the form could not be read: {e}"))
+    })? {
+        let name = field.name().unwrap_or("").to_owned();
+        while let Some(chunk) = field.chunk().await.map_err(|e| {
+            Failure::one(StatusCode::BAD_REQUEST, "invalid_form", format!("the form could not be read: {e}"))
+        })? {
+            match name.as_str() {
+                "baseline" => {
+                    if baseline.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    baseline.extend_from_slice(&chunk);
+                }
+                "carry_answers" => carry = true,
+                _ => {}
+            }
+        }
+    }
+    let problems_page = |message: String| -> Result<Response, Failure> {
+        let problems = [FieldProblem { field: "baseline".to_owned(), message }];
+        Ok(page(StatusCode::UNPROCESSABLE_ENTITY, form_page(instrument, &Filled::default(), &problems)?, false))
+    };
+    let validated = match state
+        .registry
+        .validate_slice_with(&baseline, &health_equity_assessment::ResponseLimits::default())
+    {
+        Ok(validated) => validated,
+        Err(e) => {
+            let messages: Vec<String> = e.problems().iter().map(ToString::to_string).collect();
+            return problems_page(format!("the baseline is not a valid response document: {}", messages.join("; ")));
+        }
+    };
+    if validated.instrument().id() != instrument.id() {
+        return problems_page(format!(
+            "the baseline answers {}, not {}",
+            validated.instrument().reference(),
+            instrument.reference()
+        ));
+    }
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let options =
+        health_equity_assessment::TemplateOptions::default().with_carry_answers(carry).with_assessed_on(today);
+    let follow_up = health_equity_assessment::template(&validated, instrument, &options);
+    let filled = Filled {
+        organization_id: follow_up.organization.id.to_string(),
+        organization_name: follow_up.organization.name.as_deref().unwrap_or("").to_owned(),
+        assessed_on: today.to_string(),
+        answers: follow_up.answers.clone(),
+        notes: BTreeMap::new(),
+        focus: follow_up.focus_categories.clone().unwrap_or_default(),
+        date: Some(today),
+    };
+    Ok(page(StatusCode::OK, form_page(instrument, &filled, &[])?, false))
 }
 
 /// The report page (the command's `score --format html`), with links to download the response
@@ -418,8 +499,10 @@ fn form_page(instrument: &Instrument, filled: &Filled, problems: &[FieldProblem]
                 .collect(),
         })
         .collect();
-    let errors: BTreeMap<&str, String> =
-        ["organization_id", "assessed_on", "focus"].into_iter().filter_map(|f| error_of(f).map(|e| (f, e))).collect();
+    let errors: BTreeMap<&str, String> = ["organization_id", "assessed_on", "focus", "baseline"]
+        .into_iter()
+        .filter_map(|f| error_of(f).map(|e| (f, e)))
+        .collect();
     rendered(
         "form.html",
         context! {

@@ -33,6 +33,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(crate::forms::index))
         .route("/forms/style.css", get(crate::forms::style))
         .route("/forms/{id}/{version}", get(crate::forms::form).post(crate::forms::submit))
+        .route("/forms/{id}/{version}/prefill", post(crate::forms::prefill))
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
         .route("/v1/instruments", get(instruments))

@@ -583,4 +583,31 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     assert_eq!(page.matches(" checked>").count(), 32 + 2, "32 answers and 2 focus categories kept");
     // Form posts obey the body limit and need their media type.
     assert_eq!(send(a, "POST", "/forms/heoa/1.0.0", Some("application/json"), b"{}").status, 415);
+
+    // An uploaded baseline prefills the follow-up: same organization, focus carried, answers
+    // blank, or carried when asked.
+    let upload = |carry: bool, file: &[u8]| {
+        let mut body = Vec::new();
+        body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"baseline\"; filename=\"b.json\"\r\nContent-Type: application/json\r\n\r\n");
+        body.extend_from_slice(file);
+        body.extend_from_slice(b"\r\n");
+        if carry {
+            body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"carry_answers\"\r\n\r\nyes\r\n");
+        }
+        body.extend_from_slice(b"--XyZ--\r\n");
+        send(a, "POST", "/forms/heoa/1.0.0/prefill", Some("multipart/form-data; boundary=XyZ"), &body)
+    };
+    let blank = upload(false, &read(BASE));
+    assert_eq!(blank.status, 200, "{}", blank.text());
+    let page = blank.text();
+    assert!(page.contains("value=\"org-001\""), "organization carried");
+    assert_eq!(page.matches(" checked>").count(), 2, "the two focus categories, no answers");
+    let carried = upload(true, &read(BASE));
+    assert_eq!(carried.text().matches(" checked>").count(), 32 + 2);
+    let wrong = upload(false, b"{\"not\": \"a response\"}");
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.text().contains("id=\"error-baseline\""), "{}", wrong.text());
+    let other = upload(false, &read("examples/ihi-five-component.json"));
+    assert_eq!(other.status, 422);
+    assert!(other.text().contains("the baseline answers ihi-five-component@1.0.0"));
 }
