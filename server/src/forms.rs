@@ -615,8 +615,9 @@ mod tests {
         let page = form_page(heoa(), &super::Filled::default(), &[]).unwrap();
         assert_eq!(page.matches("<fieldset class=\"item\"").count(), heoa().item_count());
         assert_eq!(page.matches("type=\"radio\"").count(), heoa().item_count() * 5);
-        assert_eq!(page.matches("type=\"checkbox\"").count(), heoa().categories().len());
-        for id in ["organization_id", "organization_name", "assessed_on"] {
+        // The focus categories, and "carry the baseline's answers" of the upload.
+        assert_eq!(page.matches("type=\"checkbox\"").count(), heoa().categories().len() + 1);
+        for id in ["organization_id", "organization_name", "assessed_on", "baseline-file"] {
             assert!(page.contains(&format!("<label for=\"{id}\">")), "{id}");
         }
         assert!(!page.contains("<script"), "works without JavaScript");
