@@ -180,7 +180,12 @@ pub fn load_instrument_file(path: Option<&str>) -> Result<Option<Instrument>, Fa
 
 /// Resolves `ID@VERSION` (exact version or requirement) in the built-in registry.
 pub fn lookup(spec: &str) -> Result<&'static Instrument, Failure> {
-    let registry = Registry::builtin();
+    lookup_in(Registry::builtin(), "--instrument", "built-in instrument", spec)
+}
+
+/// Resolves `ID@VERSION` (exact version or requirement; a bare ID means its latest version) in
+/// `registry`; messages name the option `flag` and call what is looked for `what`.
+pub fn lookup_in<'r>(registry: &'r Registry, flag: &str, what: &str, spec: &str) -> Result<&'r Instrument, Failure> {
     let (id, version) = spec.split_once('@').unwrap_or((spec, "*"));
     let found = match semver::Version::parse(version) {
         Ok(v) => registry.by_version(id, &v),
@@ -188,14 +193,14 @@ pub fn lookup(spec: &str) -> Result<&'static Instrument, Failure> {
             Ok(req) => registry.by_requirement(id, &req),
             Err(e) => {
                 return Err(Failure::Usage(format!(
-                    "--instrument {spec}: {version:?} is neither a version nor a requirement: {e}"
+                    "{flag} {spec}: {version:?} is neither a version nor a requirement: {e}"
                 )));
             }
         },
     };
     found.ok_or_else(|| {
         let known: Vec<String> = registry.iter().map(|i| i.reference().to_string()).collect();
-        Failure::Usage(format!("--instrument {spec}: no such built-in instrument (known: {})", known.join(", ")))
+        Failure::Usage(format!("{flag} {spec}: no such {what} (known: {})", known.join(", ")))
     })
 }
 

@@ -10,14 +10,14 @@ use crate::{Instrument, LevelSet, ProgressReport, ScoreReport};
 
 const SCORE: RGBColor = RGBColor(31, 92, 153);
 const BASELINE: RGBColor = RGBColor(158, 174, 196);
-const FOLLOW_UP: RGBColor = RGBColor(31, 92, 153);
-const BAND: RGBColor = RGBColor(110, 120, 132);
-const INK: RGBColor = RGBColor(29, 39, 51);
+pub(crate) const FOLLOW_UP: RGBColor = RGBColor(31, 92, 153);
+pub(crate) const BAND: RGBColor = RGBColor(110, 120, 132);
+pub(crate) const INK: RGBColor = RGBColor(29, 39, 51);
 
 /// The font size asked of plotters, which writes 0.806 of it as the SVG `font-size`: 20 gives
 /// 16.1 px text at the SVG's own size. The SVG is at most about 950 px wide, so printed on A4 or
 /// Letter (about 700 CSS px of text width) its labels are still 12 px.
-const FONT: u32 = 20;
+pub(crate) const FONT: u32 = 20;
 /// The longest category label drawn, in characters; longer titles end in `…` (the table under
 /// the chart has them in full).
 const MAX_LABEL: usize = 44;

@@ -47,6 +47,25 @@ pub(crate) fn percent(exact: Option<&Exact>) -> String {
     exact.map_or_else(|| "—".to_owned(), percent_text)
 }
 
+/// A change in percentage points with its sign (`+16.67`, `-6.67`, `0.00`), or an em dash.
+pub(crate) fn signed(change: Option<&Exact>) -> String {
+    match change {
+        None => "—".to_owned(),
+        Some(c) if c.sign() == std::cmp::Ordering::Greater => format!("+{}", c.to_decimal_string(2)),
+        Some(c) => c.to_decimal_string(2),
+    }
+}
+
+/// The levels of a level set for a caption: `Beginning from 0%, Developing from 25%, …`, the
+/// labels escaped by `esc`.
+pub(crate) fn bands_sentence(levels: &[crate::Level], esc: Escape) -> String {
+    levels
+        .iter()
+        .map(|l| format!("{} from {}%", esc(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Text from the input as literal Markdown: no raw HTML, links, images or table breaks.
 pub(crate) fn md(text: &str) -> String {
     crate::escape_markdown(text)

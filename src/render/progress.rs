@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    Escape, code_block, code_span, column_width, escape_terminal, html, md, pad, pad_left, page_end, page_start, t,
+    Escape, bands_sentence, code_block, code_span, column_width, escape_terminal, html, md, pad, pad_left, page_end,
+    page_start, signed, t,
 };
 use crate::{
     CategoryProgress, Instrument, ItemAnswer, ItemChange, LevelMovement, ProgressReport, Side, Standing, WindowCheck,
@@ -114,14 +115,6 @@ impl<'a> Labels<'a> {
 
 fn level(s: Option<&Standing>) -> String {
     s.and_then(|s| s.level_label.as_ref()).map_or_else(|| "—".to_owned(), ToString::to_string)
-}
-
-fn signed(change: Option<&crate::Exact>) -> String {
-    match change {
-        None => "—".to_owned(),
-        Some(c) if c.sign() == std::cmp::Ordering::Greater => format!("+{}", c.to_decimal_string(2)),
-        Some(c) => c.to_decimal_string(2),
-    }
 }
 
 fn percent(s: Option<&Standing>) -> String {
@@ -411,16 +404,9 @@ pub fn progress_html(report: &ProgressReport, labels: &Labels<'_>) -> String {
     let _ = writeln!(out, "<h1>Health equity progress: {who}</h1>");
     let _ = writeln!(out, "<p class=\"meta\">{what}<br>{}</p>", window_line(&report.window, html));
     let _ = writeln!(out, "<div class=\"summary\"><strong>Overall:</strong> {}</div>", overall_sentence(report, html));
-    let bands: Vec<String> = labels
-        .category_levels()
-        .map_or(&[][..], |l| &l.levels[..])
-        .iter()
-        .map(|l| format!("{} from {}%", html(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00")))
-        .collect();
-    let bands = if bands.is_empty() {
-        String::new()
-    } else {
-        format!(" Dashed lines mark the maturity level thresholds: {}.", bands.join(", "))
+    let bands = match labels.category_levels().map_or(&[][..], |l| &l.levels[..]) {
+        [] => String::new(),
+        levels => format!(" Dashed lines mark the maturity level thresholds: {}.", bands_sentence(levels, html)),
     };
     let focus = if report.categories.iter().any(|c| c.focus) {
         " ★ marks a focus category: one the organization named for its improvement program, where the follow-up is expected to show progress."

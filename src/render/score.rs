@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    Escape, code_block, code_span, column_width, escape_terminal, html, md, pad, pad_left, page_end, page_start,
-    percent, t,
+    Escape, bands_sentence, code_block, code_span, column_width, escape_terminal, html, md, pad, pad_left, page_end,
+    page_start, percent, t,
 };
 use crate::{CategoryScore, Instrument, Opportunity, OverallRuleKind, ScoreReport};
 
@@ -267,12 +267,7 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
         .filter(|l| l.min_percent.sign() == std::cmp::Ordering::Greater)
         .map(|l| l.min_percent.to_f64_rounded(2))
         .collect();
-    let bands: Vec<String> = levels
-        .levels
-        .iter()
-        .map(|l| format!("{} from {}%", md(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00")))
-        .collect();
-    let _ = writeln!(out, "## Category percents\n\nMaturity levels: {}.\n", bands.join(", "));
+    let _ = writeln!(out, "## Category percents\n\nMaturity levels: {}.\n", bands_sentence(&levels.levels, md));
     let width = column_width(report.categories.iter().map(|c| t(&c.title).chars().count() + 2), 0);
     let mut chart = String::new();
     for c in &report.categories {
@@ -361,16 +356,11 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
 
     let any_focus = report.categories.iter().any(|c| c.focus);
     let levels = instrument.category_levels();
-    let bands: Vec<String> = levels
-        .levels
-        .iter()
-        .map(|l| format!("{} from {}%", html(&l.label), l.min_percent.to_decimal_string(2).trim_end_matches(".00")))
-        .collect();
     let _ = writeln!(
         out,
         "<h2>Category percents</h2>\n<figure class=\"chart\">\n{}\n<figcaption>Percent of the maximum points in each category. Dashed lines mark the maturity level thresholds: {}.{}</figcaption>\n</figure>",
         super::chart::score_chart_svg(report, instrument),
-        bands.join(", "),
+        bands_sentence(&levels.levels, html),
         if any_focus { " ★ marks a focus category (see below)." } else { "" }
     );
 

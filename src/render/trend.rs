@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Labels;
-use super::format::{column_width, html, pad, page_end, page_start, percent, t};
+use super::format::{column_width, html, pad, page_end, page_start, percent, signed, t};
 use crate::{CategoryTrend, TrendReport, TrendSeries, WaveStanding};
 
 fn cell(standing: Option<&WaveStanding>) -> String {
@@ -17,14 +17,6 @@ fn cell(standing: Option<&WaveStanding>) -> String {
             let level = s.level_label.as_deref().unwrap_or("—");
             format!("{} {}", level, percent(s.percent_exact.as_ref()))
         }
-    }
-}
-
-fn signed(change: Option<&crate::Exact>) -> String {
-    match change {
-        None => "—".to_owned(),
-        Some(c) if c.sign() == std::cmp::Ordering::Greater => format!("+{}", c.to_decimal_string(2)),
-        Some(c) => c.to_decimal_string(2),
     }
 }
 
@@ -201,11 +193,7 @@ pub fn trend_html(report: &TrendReport, labels: &Labels<'_>) -> String {
     out
 }
 
-const LINE: RGBColor = RGBColor(31, 92, 153);
-const BAND: RGBColor = RGBColor(110, 120, 132);
-const INK: RGBColor = RGBColor(29, 39, 51);
-/// plotters writes 0.806 of the size asked: 20 gives 16 px text at the chart's size.
-const FONT: u32 = 20;
+use super::chart::{BAND, FOLLOW_UP as LINE, FONT, INK};
 
 /// One category's percents at each wave as a line, the band thresholds dashed.
 fn line_chart(series: &TrendSeries, c: &CategoryTrend, levels: Option<&crate::LevelSet>) -> String {

@@ -2,7 +2,7 @@
 
 use health_equity_assessment::{Date, ItemMap, TemplateOptions, template};
 
-use crate::args::{DocumentLimit, InstrumentFiles, parse_date};
+use crate::args::{DocumentLimit, InstrumentFiles, lookup_in, parse_date};
 use crate::commands::problem_lines;
 use crate::input;
 use crate::output::{Failure, emit_json};
@@ -46,20 +46,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::Invalid(problem_lines(&args.from, e.problems())))?;
     let target = match &args.to {
         None => baseline.instrument(),
-        Some(spec) => {
-            let (id, version) = spec.split_once('@').unwrap_or((spec, "*"));
-            let found = match health_equity_assessment::Version::parse(version) {
-                Ok(v) => registry.by_version(id, &v),
-                Err(_) => health_equity_assessment::VersionReq::parse(version)
-                    .map_err(|e| {
-                        Failure::Usage(format!("--to {spec}: {version:?} is neither a version nor a requirement: {e}"))
-                    })
-                    .map(|req| registry.by_requirement(id, &req))?,
-            };
-            found.ok_or_else(|| {
-                Failure::Usage(format!("--to {spec}: no such instrument (give its file with --instrument-file)"))
-            })?
-        }
+        Some(spec) => lookup_in(&registry, "--to", "instrument", spec)?,
     };
     let map = match &args.item_map {
         Some(path) => Some(
