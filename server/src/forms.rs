@@ -35,14 +35,15 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// The security headers of every page: nothing loads but this service's own stylesheet (and,
-/// on the report, its own inline style and SVG); forms post only here.
+/// The security headers of every page: nothing loads but this service's own stylesheet and
+/// script (and, on the report, its own inline style and SVG, and no script at all); forms post
+/// only here, and the script talks only to this service.
 fn page(status: StatusCode, html: String, inline_style: bool) -> Response {
     let mut response = (status, html).into_response();
     let csp = if inline_style {
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     } else {
-        "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     };
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -66,6 +67,118 @@ pub async fn style() -> Response {
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// `GET /forms/live.js`: the form's live category percents, where JavaScript runs.
+pub async fn script() -> Response {
+    let mut response = include_str!("../templates/live.js").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// One category's figures as the report prints them.
+#[derive(Debug, Serialize)]
+pub struct LiveFigure {
+    /// The category id (absent for the overall figure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The percent as the report prints it (`66.67%`, or `—` when every item is not applicable).
+    pub percent: String,
+    /// The maturity level's label as the report prints it.
+    pub level: String,
+}
+
+/// The live figures of a form being filled.
+#[derive(Debug, Serialize)]
+pub struct Live {
+    /// One per category, in the instrument's order.
+    pub categories: Vec<LiveFigure>,
+    /// The overall figure.
+    pub overall: LiveFigure,
+}
+
+/// `POST /forms/{id}/{version}/live`: the category percents and levels of the form as it is
+/// now, scored by the same code as the report (so the numbers are the report's), before the
+/// organization and date are filled in. Answers the form's own fields, urlencoded, with JSON.
+pub async fn live(
+    State(state): Shared,
+    Path((id, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Failure> {
+    let instrument = instrument(&state, &id, &version)?;
+    crate::routes::require(&headers, &["application/x-www-form-urlencoded"])?;
+    let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
+    let fields: Vec<(String, String)> =
+        form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let figures = live_figures(instrument, &fields, today).map_err(|problems| {
+        Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the form has problems; submit it to see them next to their fields",
+            problems
+                .into_iter()
+                .map(|p| health_equity_assessment::ProblemRecord::new("invalid_form", None, p.message))
+                .collect(),
+        )
+    })?;
+    let mut response = axum::Json(figures).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The live figures of `fields`: the organization and date may still be blank (they do not
+/// change a score), every other problem is returned.
+///
+/// # Errors
+///
+/// The form's problems other than a blank or unfinished organization id or date.
+pub fn live_figures(
+    instrument: &Instrument,
+    fields: &[(String, String)],
+    today: Date,
+) -> Result<Live, Vec<FieldProblem>> {
+    let (mut filled, problems) = read_form(instrument, fields);
+    let problems: Vec<FieldProblem> =
+        problems.into_iter().filter(|p| p.field != "organization_id" && p.field != "assessed_on").collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if filled.organization_id.trim().is_empty() {
+        "(being filled in)".clone_into(&mut filled.organization_id);
+    }
+    filled.date = filled.date.or(Some(today));
+    let response = filled.response(instrument).ok_or_else(Vec::new)?;
+    let validated = response.validate(instrument).map_err(|e| {
+        e.problems()
+            .iter()
+            .map(|p| FieldProblem { field: field_of(p.pointer().unwrap_or("")), message: p.to_string() })
+            .collect::<Vec<_>>()
+    })?;
+    let report = validated.score();
+    Ok(Live {
+        categories: report
+            .categories
+            .iter()
+            .map(|c| LiveFigure {
+                id: Some(c.id.to_string()),
+                percent: percent(c.percent_exact.as_ref()),
+                level: c.level_label.as_deref().map_or_else(|| "— (all not applicable)".to_owned(), ToOwned::to_owned),
+            })
+            .collect(),
+        overall: LiveFigure {
+            id: None,
+            percent: percent(report.overall.percent_exact.as_ref()),
+            level: report.overall.level_label.as_deref().unwrap_or("—").to_owned(),
+        },
+    })
+}
+
+/// A percent as the reports print it (two decimals, or an em dash); a test holds the two equal.
+fn percent(exact: Option<&health_equity_assessment::Exact>) -> String {
+    exact.map_or_else(|| "—".to_owned(), |e| format!("{}%", e.to_decimal_string(2)))
 }
 
 #[derive(Serialize)]
@@ -620,6 +733,32 @@ mod tests {
         for id in ["organization_id", "organization_name", "assessed_on", "baseline-file"] {
             assert!(page.contains(&format!("<label for=\"{id}\">")), "{id}");
         }
-        assert!(!page.contains("<script"), "works without JavaScript");
+        // Works without JavaScript: the only script is the service's own file, for live figures.
+        assert_eq!(page.matches("<script").count(), 1);
+        assert!(page.contains("<script src=\"/forms/live.js\" defer></script>"));
+        assert_eq!(page.matches("class=\"live\"").count(), heoa().categories().len() + 1);
+    }
+
+    #[test]
+    fn live_figures_are_the_reports_figures() {
+        let baseline = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json")).unwrap();
+        let mut fields: Vec<(String, String)> =
+            baseline.to_response().answers.iter().map(|(i, o)| (format!("answer:{i}"), o.clone())).collect();
+        // Organization and date still blank: the figures do not depend on them.
+        fields.push(("organization_id".to_owned(), String::new()));
+        let today = health_equity_assessment::parse_date("2026-12-02").unwrap();
+        let live = super::live_figures(heoa(), &fields, today).unwrap();
+        let report = health_equity_assessment::render::score_html(&baseline.score(), heoa());
+        assert_eq!(live.categories.len(), heoa().categories().len());
+        for (figure, category) in live.categories.iter().zip(heoa().categories()) {
+            assert_eq!(figure.id.as_deref(), Some(category.id.as_str()));
+            let row = format!("<td class=\"num\">{}</td><td>{}</td>", figure.percent, figure.level);
+            assert!(report.contains(&row), "{row} in the report");
+        }
+        let overall = format!("<th class=\"num\">{}</th><th>{}</th>", live.overall.percent, live.overall.level);
+        assert!(report.contains(&overall), "{overall}");
+        // An unknown item is a problem, not a silently different score.
+        fields.push(("answer:no.such".to_owned(), "implemented".to_owned()));
+        assert_eq!(super::live_figures(heoa(), &fields, today).unwrap_err().len(), 1);
     }
 }

@@ -547,8 +547,30 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     for category in baseline["focus_categories"].as_array().unwrap() {
         fields.push(("focus".to_owned(), category.as_str().unwrap().to_owned()));
     }
+    // The live figures: the form's own fields, before the date is filled in, scored as the report.
+    let partial: Vec<(String, String)> = fields.iter().filter(|(k, _)| k != "assessed_on").cloned().collect();
+    let live =
+        send(a, "POST", "/forms/heoa/1.0.0/live", Some("application/x-www-form-urlencoded"), &form_body(&partial));
+    assert_eq!(live.status, 200, "{}", live.text());
+    assert_eq!(live.header("cache-control"), Some("no-store"));
+    let live: serde_json::Value = serde_json::from_str(live.text()).unwrap();
+    let script = get(a, "/forms/live.js");
+    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert!(form.header("content-security-policy").is_some_and(|c| c.contains("script-src 'self'")));
+    let hostile = send(a, "POST", "/forms/heoa/1.0.0/live", Some("application/x-www-form-urlencoded"), b"answer:x=<b>");
+    assert_eq!(hostile.status, 422, "{}", hostile.text());
+    assert_eq!(send(a, "POST", "/forms/heoa/1.0.0/live", Some("application/json"), b"{}").status, 415);
+
     let report = send(a, "POST", "/forms/heoa/1.0.0", Some("application/x-www-form-urlencoded"), &form_body(&fields));
     assert_eq!(report.status, 200, "{}", report.text());
+    for category in live["categories"].as_array().unwrap() {
+        let row = format!(
+            "<td class=\"num\">{}</td><td>{}</td>",
+            category["percent"].as_str().unwrap(),
+            category["level"].as_str().unwrap()
+        );
+        assert!(report.text().contains(&row), "{row}");
+    }
     let page = report.text();
     // The report is the command's HTML report, plus the downloads.
     let cli_page = String::from_utf8(run_cli(&["score", BASE, "--format", "html"], b"")).unwrap();

@@ -117,7 +117,7 @@ th{background:#f7f9fb}td.num,th.num{text-align:right;font-variant-numeric:tabula
 figure{margin:1rem 0}figcaption{color:#4a5868;font-size:.9rem;margin-top:.3rem}.chart svg{width:100%;height:auto;display:block}
 .small-multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:1rem}
 li{margin:.2rem 0}footer{margin-top:2rem;color:#6b7886;font-size:.85rem}.answer{white-space:nowrap}
-@media (max-width:600px){body{margin:1rem auto}table{display:block;overflow-x:auto;font-size:.85rem}th,td{padding:.3rem .4rem}}
+@media (max-width:600px){body{margin:1rem auto}table{display:block;overflow-x:auto;font-size:.85rem}th,td{padding:.3rem .4rem}.chart{overflow-x:auto}.chart svg{min-width:640px}}
 @media print{@page{margin:14mm}body{max-width:none;margin:0;padding:0;font-size:10.5pt;color:#000}
 h2{break-after:avoid;page-break-after:avoid}h3{break-after:avoid;page-break-after:avoid}
 figure,tr,.summary,section.category{break-inside:avoid;page-break-inside:avoid}
