@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,9 +16,11 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::AppState;
-use crate::problem::Failure;
+use crate::problem::{Failure, ProblemCodes};
 
 type Shared = State<Arc<AppState>>;
+/// The `{id}/{version}` of a form's address; a malformed one is a 404 page, not a text error.
+type FormPath = Result<Path<(String, String)>, PathRejection>;
 
 /// The templates, compiled once; `.html` templates escape every value they print.
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -26,6 +29,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("page.html", include_str!("../templates/page.html")),
         ("index.html", include_str!("../templates/index.html")),
         ("form.html", include_str!("../templates/form.html")),
+        ("error.html", include_str!("../templates/error.html")),
     ] {
         // The templates are part of the binary and tested: a broken one fails every test.
         if let Err(e) = env.add_template(name, source) {
@@ -58,6 +62,88 @@ fn rendered(template: &str, ctx: minijinja::Value) -> Result<String, Failure> {
     TEMPLATES.get_template(template).and_then(|t| t.render(ctx)).map_err(|e| {
         Failure::one(StatusCode::INTERNAL_SERVER_ERROR, "template", format!("the page could not be drawn: {e}"))
     })
+}
+
+/// A failed form request, answered as a page (a person is reading), with every page's headers;
+/// the problem codes still reach the metrics.
+#[derive(Debug)]
+pub struct PageFailure(Failure);
+
+impl From<Failure> for PageFailure {
+    fn from(failure: Failure) -> Self {
+        PageFailure(failure)
+    }
+}
+
+impl IntoResponse for PageFailure {
+    fn into_response(self) -> Response {
+        let details = self.0.details();
+        let status = StatusCode::from_u16(details.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let messages: Vec<String> = details.problems.iter().map(|p| p.message.clone()).collect();
+        let html =
+            rendered("error.html", context! { title => details.title, detail => details.detail, problems => messages })
+                .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{status}</title><p>{status}</p>"));
+        let mut response = page(status, html, false);
+        response.extensions_mut().insert(ProblemCodes(details.problems.iter().map(|p| p.code.clone()).collect()));
+        response
+    }
+}
+
+/// The form's address, or a 404 page.
+fn form_path(path: FormPath) -> Result<(String, String), PageFailure> {
+    path.map(|Path(p)| p).map_err(|_| {
+        PageFailure(Failure::one(
+            StatusCode::NOT_FOUND,
+            "unknown_instrument",
+            "no such form: the address is not /forms/ID/VERSION",
+        ))
+    })
+}
+
+/// The most fields a form of `instrument` can have: organization, date, an answer and a note per
+/// item, a box per category, and room for a browser's extras. More is not this form.
+fn max_fields(instrument: &Instrument) -> usize {
+    64 + 2 * instrument.item_count() + instrument.categories().len()
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body, in order, repeated names kept.
+/// Stricter than browsers need: a name or value that is not UTF-8 once decoded is refused (400
+/// `not_utf8`), never replaced with U+FFFD; more than `max` fields is refused (422
+/// `too_many_fields`) before they are all held in memory.
+///
+/// # Errors
+///
+/// The failure to answer with.
+pub fn parse_fields(body: &[u8], max: usize) -> Result<Vec<(String, String)>, Failure> {
+    let decode = |raw: &[u8]| -> Option<String> {
+        let spaced: Vec<u8> = raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+        String::from_utf8(percent_encoding::percent_decode(&spaced).collect()).ok()
+    };
+    let mut fields = Vec::new();
+    for pair in body.split(|&b| b == b'&').filter(|pair| !pair.is_empty()) {
+        if fields.len() == max {
+            return Err(Failure::one(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_many_fields",
+                format!("the form has more than {max} fields, more than this instrument's form has"),
+            ));
+        }
+        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &[][..]),
+        };
+        match (decode(name), decode(value)) {
+            (Some(name), Some(value)) => fields.push((name, value)),
+            _ => {
+                return Err(Failure::one(
+                    StatusCode::BAD_REQUEST,
+                    "not_utf8",
+                    format!("field {} of the form is not UTF-8 text", fields.len() + 1),
+                ));
+            }
+        }
+    }
+    Ok(fields)
 }
 
 /// `GET /forms/style.css`.
@@ -102,17 +188,12 @@ pub struct Live {
 /// `POST /forms/{id}/{version}/live`: the category percents and levels of the form as it is
 /// now, scored by the same code as the report (so the numbers are the report's), before the
 /// organization and date are filled in. Answers the form's own fields, urlencoded, with JSON.
-pub async fn live(
-    State(state): Shared,
-    Path((id, version)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, Failure> {
+pub async fn live(State(state): Shared, path: FormPath, headers: HeaderMap, body: Body) -> Result<Response, Failure> {
+    let (id, version) = form_path(path).map_err(|f| f.0)?;
     let instrument = instrument(&state, &id, &version)?;
     crate::routes::require(&headers, &["application/x-www-form-urlencoded"])?;
     let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
-    let fields: Vec<(String, String)> =
-        form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let fields = parse_fields(&bytes, max_fields(instrument))?;
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let figures = live_figures(instrument, &fields, today).map_err(|problems| {
         Failure::new(
@@ -193,7 +274,7 @@ struct Listed {
 }
 
 /// `GET /`: the instruments, each with a link to its form.
-pub async fn index(State(state): Shared) -> Result<Response, Failure> {
+pub async fn index(State(state): Shared) -> Result<Response, PageFailure> {
     let instruments: Vec<Listed> = state
         .registry
         .iter()
@@ -228,7 +309,8 @@ fn instrument<'s>(state: &'s AppState, id: &str, version: &str) -> Result<&'s In
 }
 
 /// `GET /forms/{id}/{version}`: the empty form.
-pub async fn form(State(state): Shared, Path((id, version)): Path<(String, String)>) -> Result<Response, Failure> {
+pub async fn form(State(state): Shared, path: FormPath) -> Result<Response, PageFailure> {
+    let (id, version) = form_path(path)?;
     let instrument = instrument(&state, &id, &version)?;
     let html = form_page(instrument, &Filled::default(), &[])?;
     Ok(page(StatusCode::OK, html, false))
@@ -237,15 +319,15 @@ pub async fn form(State(state): Shared, Path((id, version)): Path<(String, Strin
 /// `POST /forms/{id}/{version}`: the form scored, or shown again with its problems.
 pub async fn submit(
     State(state): Shared,
-    Path((id, version)): Path<(String, String)>,
+    path: FormPath,
     headers: HeaderMap,
     body: Body,
-) -> Result<Response, Failure> {
+) -> Result<Response, PageFailure> {
+    let (id, version) = form_path(path)?;
     let instrument = instrument(&state, &id, &version)?;
     crate::routes::require(&headers, &["application/x-www-form-urlencoded"])?;
     let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
-    let fields: Vec<(String, String)> =
-        form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let fields = parse_fields(&bytes, max_fields(instrument))?;
     let (filled, mut problems) = read_form(instrument, &fields);
     if problems.is_empty()
         && let Some(response) = filled.response(instrument)
@@ -265,12 +347,13 @@ pub async fn submit(
 
 /// `POST /forms/{id}/{version}/prefill` (multipart): the form started from an uploaded baseline
 /// response, as the re-assessment template does: same organization, focus categories carried,
-/// answers blank unless `carry_answers` is checked, today's date.
+/// answers blank unless `carry_answers` is checked, the date left for the organization to give.
 pub async fn prefill(
     State(state): Shared,
-    Path((id, version)): Path<(String, String)>,
+    path: FormPath,
     request: axum::extract::Request,
-) -> Result<Response, Failure> {
+) -> Result<Response, PageFailure> {
+    let (id, version) = form_path(path)?;
     let instrument = instrument(&state, &id, &version)?;
     let limit = state.limits.body_bytes;
     let mut multipart = axum::extract::Multipart::from_request(request, &()).await.map_err(|e| {
@@ -280,7 +363,8 @@ pub async fn prefill(
             format!("expected multipart/form-data: {e}"),
         )
     })?;
-    let (mut baseline, mut carry) = (Vec::new(), false);
+    // Every byte of every part counts against the limit, not only the baseline's.
+    let (mut baseline, mut carry, mut read) = (Vec::new(), false, 0usize);
     let too_large = || {
         Failure::one(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -295,19 +379,18 @@ pub async fn prefill(
         while let Some(chunk) = field.chunk().await.map_err(|e| {
             Failure::one(StatusCode::BAD_REQUEST, "invalid_form", format!("the form could not be read: {e}"))
         })? {
+            read += chunk.len();
+            if read > limit {
+                return Err(too_large().into());
+            }
             match name.as_str() {
-                "baseline" => {
-                    if baseline.len() + chunk.len() > limit {
-                        return Err(too_large());
-                    }
-                    baseline.extend_from_slice(&chunk);
-                }
+                "baseline" => baseline.extend_from_slice(&chunk),
                 "carry_answers" => carry = true,
                 _ => {}
             }
         }
     }
-    let problems_page = |message: String| -> Result<Response, Failure> {
+    let problems_page = |message: String| -> Result<Response, PageFailure> {
         let problems = [FieldProblem { field: "baseline".to_owned(), message }];
         Ok(page(StatusCode::UNPROCESSABLE_ENTITY, form_page(instrument, &Filled::default(), &problems)?, false))
     };
@@ -335,11 +418,12 @@ pub async fn prefill(
     let filled = Filled {
         organization_id: follow_up.organization.id.to_string(),
         organization_name: follow_up.organization.name.as_deref().unwrap_or("").to_owned(),
-        assessed_on: today.to_string(),
+        // The follow-up's date is the organization's to give (the server's "today" is UTC).
+        assessed_on: String::new(),
         answers: follow_up.answers.clone(),
         notes: BTreeMap::new(),
         focus: follow_up.focus_categories.clone().unwrap_or_default(),
-        date: Some(today),
+        date: None,
     };
     Ok(page(StatusCode::OK, form_page(instrument, &filled, &[])?, false))
 }
@@ -351,10 +435,9 @@ fn report_page(validated: &health_equity_assessment::ValidatedResponse<'_>) -> S
     let html = render::score_html(&report, validated.instrument());
     let data = |value: &dyn erased::Json| {
         let text = value.json();
-        format!(
-            "data:application/json;charset=utf-8,{}",
-            percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
-        )
+        // Base64: a third larger than the text, where percent-encoding is up to nine times
+        // larger for non-Latin notes (browsers cap a URL's length).
+        format!("data:application/json;base64,{}", data_encoding::BASE64.encode(text.as_bytes()))
     };
     let downloads = format!(
         "<nav class=\"downloads\" aria-label=\"Downloads\"><p><a download=\"response.json\" href=\"{}\">Download the response (JSON)</a> · <a download=\"score-report.json\" href=\"{}\">Download the score report (JSON)</a> · <a href=\"/forms/{}/{}\">Fill in a new assessment</a></p><p>Nothing is stored on the server: download the response to keep it, and to start the follow-up from it.</p></nav>\n",
@@ -454,101 +537,126 @@ fn field_of(pointer: &str) -> String {
 
 /// The longest value kept from one field, in characters: the body limit bounds the whole form,
 /// this keeps one pasted page from being echoed back many times.
-const MAX_FIELD_CHARS: usize = 10_000;
+pub const MAX_FIELD_CHARS: usize = 10_000;
+
+/// The most problems listed for one form; the rest are counted. A hostile form can have as many
+/// problems as fields, and the page lists each.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// The problems of a form, at most [`MAX_PROBLEMS`] of them kept.
+#[derive(Default)]
+struct Problems {
+    list: Vec<FieldProblem>,
+    more: usize,
+}
+
+impl Problems {
+    /// Adds a problem; the message is only written when it is kept.
+    fn push(&mut self, field: &str, message: impl FnOnce() -> String) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(FieldProblem { field: field.to_owned(), message: message() });
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn into_vec(mut self) -> Vec<FieldProblem> {
+        if self.more > 0 {
+            let more = self.more;
+            self.list.push(FieldProblem {
+                field: "problems".to_owned(),
+                message: format!("and {more} more problem{} not listed", if more == 1 { "" } else { "s" }),
+            });
+        }
+        self.list
+    }
+}
+
+/// Text from a text area or input as the response keeps it: the line breaks browsers send
+/// (CRLF) as `\n`.
+fn text(value: &str) -> String {
+    value.replace("\r\n", "\n")
+}
 
 /// Reads a submitted form: every field checked against the instrument, every problem kept with
-/// its field. Unknown fields, unknown items or options, repeated answers and over-long values
-/// are problems, never silently dropped or guessed.
+/// its field. Unknown fields, unknown items or options, repeated fields and over-long values
+/// are problems, never silently dropped or guessed; an over-long text is kept, clipped, so the
+/// page shown again does not lose it.
 #[must_use]
 pub fn read_form(instrument: &Instrument, fields: &[(String, String)]) -> (Filled, Vec<FieldProblem>) {
     let mut filled = Filled::default();
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let mut focus = BTreeSet::new();
-    let clip = |text: &str| -> String { text.chars().take(80).collect() };
+    let mut seen = BTreeSet::new();
+    let clip = |text: &str, chars: usize| -> String { text.chars().take(chars).collect() };
     for (name, value) in fields {
-        if value.chars().count() > MAX_FIELD_CHARS {
-            problems.push(FieldProblem {
-                field: "problems".to_owned(),
-                message: format!("the field {:?} is longer than {MAX_FIELD_CHARS} characters", clip(name)),
+        let item = name.strip_prefix("answer:").or_else(|| name.strip_prefix("note:"));
+        let field = match (name.as_str(), item) {
+            ("organization_id" | "organization_name" | "assessed_on" | "focus", _) => name.clone(),
+            (_, Some(item)) if instrument.item(item).is_some() => format!("item-{item}"),
+            _ => "problems".to_owned(),
+        };
+        let too_long = value.chars().count() > MAX_FIELD_CHARS;
+        if too_long {
+            problems.push(&field, || {
+                format!("the field {:?} is longer than {MAX_FIELD_CHARS} characters; it was cut", clip(name, 80))
             });
+        }
+        let value = if too_long { clip(value, MAX_FIELD_CHARS) } else { value.clone() };
+        let single = matches!(name.as_str(), "organization_id" | "organization_name" | "assessed_on")
+            || name.starts_with("note:");
+        if single && !seen.insert(name.clone()) {
+            problems.push(&field, || format!("the field {:?} is given more than once", clip(name, 80)));
             continue;
         }
         match name.as_str() {
-            "organization_id" => filled.organization_id.clone_from(value),
-            "organization_name" => filled.organization_name.clone_from(value),
-            "assessed_on" => filled.assessed_on.clone_from(value),
+            "organization_id" => filled.organization_id = value,
+            "organization_name" => filled.organization_name = text(&value),
+            "assessed_on" => filled.assessed_on = value,
             "focus" => {
-                if instrument.category(value).is_some() {
-                    focus.insert(value.clone());
+                if instrument.category(&value).is_some() {
+                    focus.insert(value);
                 } else {
-                    problems.push(FieldProblem {
-                        field: "focus".to_owned(),
-                        message: format!("{:?} is not a category of this instrument", clip(value)),
-                    });
+                    problems.push(&field, || format!("{:?} is not a category of this instrument", clip(&value, 80)));
                 }
             }
             other => {
                 if let Some(item) = other.strip_prefix("answer:") {
                     let Some((_, found)) = instrument.item(item) else {
-                        problems.push(FieldProblem {
-                            field: "problems".to_owned(),
-                            message: format!("{:?} is not an item of this instrument", clip(item)),
-                        });
+                        problems.push(&field, || format!("{:?} is not an item of this instrument", clip(item, 80)));
                         continue;
                     };
-                    let known = instrument.scale_of(found).is_some_and(|s| s.options.iter().any(|o| o.id == *value));
+                    let known = instrument.scale_of(found).is_some_and(|s| s.options.iter().any(|o| o.id == value));
                     if !known {
-                        problems.push(FieldProblem {
-                            field: format!("item-{item}"),
-                            message: format!("{:?} is not an option of this item", clip(value)),
-                        });
-                    } else if filled.answers.insert(item.to_owned(), value.clone()).is_some() {
-                        problems.push(FieldProblem {
-                            field: format!("item-{item}"),
-                            message: "answered more than once".to_owned(),
-                        });
+                        problems.push(&field, || format!("{:?} is not an option of this item", clip(&value, 80)));
+                    } else if filled.answers.insert(item.to_owned(), value).is_some() {
+                        problems.push(&field, || "answered more than once".to_owned());
                     }
                 } else if let Some(item) = other.strip_prefix("note:") {
                     if instrument.item(item).is_none() {
-                        problems.push(FieldProblem {
-                            field: "problems".to_owned(),
-                            message: format!("{:?} is not an item of this instrument", clip(item)),
-                        });
-                    } else if !value.trim().is_empty() && filled.notes.insert(item.to_owned(), value.clone()).is_some()
-                    {
-                        problems.push(FieldProblem {
-                            field: format!("item-{item}"),
-                            message: "the note is given more than once".to_owned(),
-                        });
+                        problems.push(&field, || format!("{:?} is not an item of this instrument", clip(item, 80)));
+                    } else if !value.trim().is_empty() {
+                        filled.notes.insert(item.to_owned(), text(&value));
                     }
                 } else {
-                    problems.push(FieldProblem {
-                        field: "problems".to_owned(),
-                        message: format!("unknown field {:?}", clip(other)),
-                    });
+                    problems.push(&field, || format!("unknown field {:?}", clip(other, 80)));
                 }
             }
         }
     }
     filled.focus = instrument.categories().iter().filter(|c| focus.contains(&c.id)).map(|c| c.id.clone()).collect();
     if filled.organization_id.trim().is_empty() {
-        problems.push(FieldProblem {
-            field: "organization_id".to_owned(),
-            message: "the organization id is required".to_owned(),
-        });
+        problems.push("organization_id", || "the organization id is required".to_owned());
     }
-    match parse_date(filled.assessed_on.trim()) {
-        Ok(date) => filled.date = Some(date),
-        Err(_) if filled.assessed_on.trim().is_empty() => {
-            problems.push(FieldProblem {
-                field: "assessed_on".to_owned(),
-                message: "the assessment date is required".to_owned(),
-            });
-        }
-        Err(e) => problems
-            .push(FieldProblem { field: "assessed_on".to_owned(), message: format!("not a date (YYYY-MM-DD): {e}") }),
+    let date = filled.assessed_on.trim();
+    match parse_date(date) {
+        Ok(parsed) => filled.date = Some(parsed),
+        Err(_) if date.is_empty() => problems.push("assessed_on", || "the assessment date is required".to_owned()),
+        Err(_) => problems.push("assessed_on", || {
+            format!("{:?} is not a date in the calendar (YYYY-MM-DD, such as 2023-06-08)", clip(date, 80))
+        }),
     }
-    (filled, problems)
+    (filled, problems.into_vec())
 }
 
 #[derive(Serialize)]
@@ -612,7 +720,7 @@ fn form_page(instrument: &Instrument, filled: &Filled, problems: &[FieldProblem]
                 .collect(),
         })
         .collect();
-    let errors: BTreeMap<&str, String> = ["organization_id", "assessed_on", "focus", "baseline"]
+    let errors: BTreeMap<&str, String> = ["organization_id", "organization_name", "assessed_on", "focus", "baseline"]
         .into_iter()
         .filter_map(|f| error_of(f).map(|e| (f, e)))
         .collect();
@@ -633,6 +741,7 @@ fn form_page(instrument: &Instrument, filled: &Filled, problems: &[FieldProblem]
                 assessed_on => filled.assessed_on.as_str(),
             },
             errors => minijinja::Value::from(minijinja::value::Serde(&errors)),
+            max_chars => MAX_FIELD_CHARS,
             problems => minijinja::Value::from(minijinja::value::Serde(problems)),
             categories => minijinja::Value::from(minijinja::value::Serde(&categories)),
         },
@@ -708,7 +817,7 @@ mod tests {
                 "item-data-collection.disability",
                 "focus",
                 "problems",
-                "problems",
+                "item-data-collection.sogi",
                 "problems",
                 "assessed_on"
             ],
@@ -721,6 +830,58 @@ mod tests {
         assert!(page.contains("value=\"planning\" checked"), "the answers given are kept");
         assert!(page.contains("aria-describedby=\"error-assessed_on\""));
         assert!(page.contains("id=\"problems\""));
+        // The over-long note is kept, cut to the limit, so the person does not lose it.
+        assert_eq!(filled.notes["data-collection.sogi"].len(), super::MAX_FIELD_CHARS);
+    }
+
+    #[test]
+    fn repeated_fields_problem_floods_and_line_breaks() {
+        let fields = pairs(&[
+            ("organization_id", "a"),
+            ("organization_id", "b"),
+            ("assessed_on", "2022-11-17"),
+            ("note:data-collection.sogi", "first\r\nsecond"),
+            ("note:data-collection.sogi", ""),
+            ("organization_name", "North\r\nSouth"),
+        ]);
+        let (filled, problems) = read_form(heoa(), &fields);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the field \"organization_id\" is given more than once",
+                "the field \"note:data-collection.sogi\" is given more than once"
+            ]
+        );
+        assert_eq!(filled.organization_id, "a", "the first kept");
+        assert_eq!(filled.notes["data-collection.sogi"], "first\nsecond", "CRLF from a text area kept as \\n");
+        assert_eq!(filled.organization_name, "North\nSouth");
+
+        let flood: Vec<(String, String)> = (0..5000).map(|n| (format!("x{n}"), String::new())).collect();
+        let (_, problems) = read_form(heoa(), &flood);
+        assert_eq!(problems.len(), super::MAX_PROBLEMS + 1, "100 listed, then the count of the rest");
+        assert_eq!(problems[super::MAX_PROBLEMS].message, "and 4902 more problems not listed");
+
+        let (_, problems) = read_form(heoa(), &pairs(&[("organization_id", "a"), ("assessed_on", "2023-02-29")]));
+        assert_eq!(
+            problems[0].message,
+            "\"2023-02-29\" is not a date in the calendar (YYYY-MM-DD, such as 2023-06-08)"
+        );
+    }
+
+    #[test]
+    fn form_bodies_are_decoded_strictly() {
+        use super::parse_fields;
+        assert_eq!(
+            parse_fields(b"a=1+2&b=%C3%A9&&c&answer%3Ax=%3Cb%3E", 10).unwrap(),
+            [("a", "1 2"), ("b", "\u{e9}"), ("c", ""), ("answer:x", "<b>")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .to_vec()
+        );
+        assert!(parse_fields(b"a=%FF", 10).is_err(), "not UTF-8");
+        assert!(parse_fields(b"a=\xff", 10).is_err(), "raw bytes not UTF-8");
+        assert!(parse_fields(b"a=1&b=2&c=3", 2).is_err(), "too many fields");
+        assert!(parse_fields(b"a=1&b=2", 2).is_ok());
     }
 
     #[test]

@@ -34,7 +34,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/forms/style.css", get(crate::forms::style))
         .route("/forms/live.js", get(crate::forms::script))
         .route("/forms/{id}/{version}", get(crate::forms::form).post(crate::forms::submit))
-        .route("/forms/{id}/{version}/prefill", post(crate::forms::prefill))
+        // The upload counts its own bytes against the service's limit (axum's default is 2 MB).
+        .route(
+            "/forms/{id}/{version}/prefill",
+            post(crate::forms::prefill).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/forms/{id}/{version}/live", post(crate::forms::live))
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
@@ -50,7 +54,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     if state.test_routes {
         router = router.route("/_test/panic", get(test_panic)).route("/_test/sleep", get(test_sleep));
     }
-    router.fallback(not_found).with_state(state)
+    router.fallback(not_found).method_not_allowed_fallback(method_not_allowed).with_state(state)
 }
 
 // ---- Answers -------------------------------------------------------------------------------
@@ -70,6 +74,10 @@ fn with_type(body: impl Into<Body>, content_type: &'static str) -> Response {
 
 async fn not_found() -> Failure {
     Failure::one(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
+
+async fn method_not_allowed(method: axum::http::Method) -> Failure {
+    Failure::one(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", format!("{method} is not allowed here"))
 }
 
 // ---- Reading requests ----------------------------------------------------------------------

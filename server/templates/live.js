@@ -9,8 +9,16 @@
     return;
   }
   var url = form.getAttribute('data-live');
+  // One polite status region says what changed (the category answered), so a screen reader
+  // hears one sentence per answer rather than every category's figure.
+  var announcer = document.getElementById('live-announcer');
   var timer = null;
   var latest = 0;
+  var changed = null;
+
+  function figures() {
+    return form.querySelectorAll('.live');
+  }
 
   function show(id, prefix, figure) {
     var element = document.getElementById('live-' + id);
@@ -18,6 +26,29 @@
       element.textContent = prefix + figure.percent + ', ' + figure.level;
       element.hidden = false;
     }
+  }
+
+  // Figures that no longer match the form are hidden rather than left looking current.
+  function stale() {
+    Array.prototype.forEach.call(figures(), function (element) { element.hidden = true; });
+    if (announcer) {
+      announcer.textContent = '';
+    }
+  }
+
+  function announce(live) {
+    if (!announcer || changed === null) {
+      return;
+    }
+    live.categories.forEach(function (category) {
+      if (category.id !== changed) {
+        return;
+      }
+      var fieldset = document.getElementById('category-' + category.id);
+      var legend = fieldset && fieldset.querySelector('legend');
+      var title = legend ? legend.textContent : category.id;
+      announcer.textContent = title + ': score so far ' + category.percent + ', ' + category.level;
+    });
   }
 
   function update() {
@@ -31,18 +62,30 @@
       .then(function (answer) { return answer.ok ? answer.json() : null; })
       .then(function (live) {
         // A slower answer to an older state of the form never overwrites a newer one.
-        if (!live || mine !== latest) {
+        if (mine !== latest) {
+          return;
+        }
+        if (!live) {
+          stale();
           return;
         }
         live.categories.forEach(function (category) { show(category.id, 'Score so far: ', category); });
         show('overall', 'Overall score so far: ', live.overall);
+        announce(live);
         form.setAttribute('data-live-shown', String(mine));
       })
-      .catch(function () { /* the figures stay as they were; submitting still scores */ });
+      .catch(function () {
+        if (mine === latest) {
+          stale();
+        }
+      });
   }
 
   form.addEventListener('change', function (event) {
-    if (event.target && event.target.type === 'radio') {
+    var target = event.target;
+    if (target && target.type === 'radio') {
+      var category = target.closest('fieldset.category');
+      changed = category ? category.id.replace(/^category-/, '') : null;
       clearTimeout(timer);
       timer = setTimeout(update, 120);
     }

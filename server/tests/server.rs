@@ -579,19 +579,8 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     assert_eq!(overall(page), overall(&cli_page));
     assert!(page.contains("download=\"response.json\""));
     // The downloaded response scores as the example does.
-    let link = page.split("download=\"response.json\" href=\"data:application/json;charset=utf-8,").nth(1).unwrap();
-    let encoded = link.split('"').next().unwrap();
-    let mut bytes = Vec::new();
-    let mut rest = encoded.as_bytes();
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'%' && tail.len() >= 2 {
-            bytes.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).unwrap(), 16).unwrap());
-            rest = &tail[2..];
-        } else {
-            bytes.push(b);
-            rest = tail;
-        }
-    }
+    let link = page.split("download=\"response.json\" href=\"data:application/json;base64,").nth(1).unwrap();
+    let bytes = data_encoding::BASE64.decode(link.split('"').next().unwrap().as_bytes()).unwrap();
     let downloaded = run_cli(&["score", "-", "--format", "json"], &bytes);
     assert_eq!(downloaded, run_cli(&["score", BASE, "--format", "json"], b""));
 
@@ -623,6 +612,7 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     assert_eq!(blank.status, 200, "{}", blank.text());
     let page = blank.text();
     assert!(page.contains("value=\"org-001\""), "organization carried");
+    assert!(page.contains("id=\"assessed_on\" name=\"assessed_on\" type=\"date\" value=\"\""), "the date left to give");
     assert_eq!(page.matches(" checked>").count(), 2, "the two focus categories, no answers");
     let carried = upload(true, &read(BASE));
     assert_eq!(carried.text().matches(" checked>").count(), 32 + 2);
@@ -632,4 +622,49 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     let other = upload(false, &read("examples/ihi-five-component.json"));
     assert_eq!(other.status, 422);
     assert!(other.text().contains("the baseline answers ihi-five-component@1.0.0"));
+    // The service's body limit applies to uploads (not a framework's smaller default), and a
+    // failed upload is a page a person can read, with the pages' headers.
+    let mut padded = vec![b' '; 3 << 20];
+    padded.extend_from_slice(&read(BASE));
+    assert_eq!(upload(false, &padded).status, 200);
+    let huge = upload(false, &vec![b' '; 17 << 20]);
+    assert_eq!(huge.status, 413);
+    assert_eq!(huge.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(huge.header("content-security-policy").is_some_and(|c| c.contains("default-src 'none'")));
+
+    // Text that is not UTF-8 is refused, never replaced; a flood of fields is refused before it
+    // is held, and a flood of problems is counted, not listed.
+    let latin1 = send(
+        a,
+        "POST",
+        "/forms/heoa/1.0.0",
+        Some("application/x-www-form-urlencoded"),
+        b"organization_id=%FF%FE&assessed_on=2022-11-17",
+    );
+    assert_eq!(latin1.status, 400, "{}", latin1.text());
+    assert!(latin1.text().contains("not UTF-8"));
+    let flood = "x=&".repeat(1_000_000);
+    let flooded = send(a, "POST", "/forms/heoa/1.0.0", Some("application/x-www-form-urlencoded"), flood.as_bytes());
+    assert_eq!(flooded.status, 422);
+    assert!(flooded.text().len() < 10_000, "{} bytes", flooded.text().len());
+    assert_eq!(
+        send(a, "POST", "/forms/heoa/1.0.0/live", Some("application/x-www-form-urlencoded"), flood.as_bytes()).status,
+        422
+    );
+    let unknown: Vec<(String, String)> = (0..120).map(|n| (format!("f{n}"), String::new())).collect();
+    let listed = send(a, "POST", "/forms/heoa/1.0.0", Some("application/x-www-form-urlencoded"), &form_body(&unknown));
+    assert_eq!(listed.status, 422);
+    assert!(listed.text().contains("and 22 more problems not listed"), "{}", listed.text());
+
+    // Every answer has the safety headers, errors and other methods included.
+    for answer in [get(a, "/nope"), get(a, "/forms/heoa/%FF"), send(a, "PUT", "/forms/heoa/1.0.0", None, b"")] {
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(answer.header("referrer-policy"), Some("no-referrer"));
+        assert!(answer.header("content-security-policy").is_some());
+    }
+    assert_eq!(get(a, "/forms/heoa/%FF").status, 404);
+    let put = send(a, "PUT", "/forms/heoa/1.0.0", None, b"");
+    assert_eq!(put.status, 405);
+    assert!(put.text().contains("method_not_allowed"), "{}", put.text());
+    assert!(put.header("allow").is_some_and(|m| m.contains("POST")), "{:?}", put.header("allow"));
 }
