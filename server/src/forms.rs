@@ -446,7 +446,9 @@ fn report_page(validated: &health_equity_assessment::ValidatedResponse<'_>) -> S
         report.instrument.id,
         report.instrument.version,
     );
-    match html.rfind("<footer>") {
+    // Under the overall result, where a person looks first (the report's first section heading
+    // is the renderer's own markup, never text from the response).
+    match html.find("<h2>").or_else(|| html.rfind("<footer>")) {
         Some(at) => format!("{}{downloads}{}", &html[..at], &html[at..]),
         None => html,
     }

@@ -358,6 +358,25 @@ describe('the forms in chromium', () => {
     assert.equal(await page.locator('[role=status]').count(), 1);
   });
 
+  test('with JavaScript off the form still scores (the live figures are an extra)', async (t) => {
+    const page = await open(t, { javaScriptEnabled: false });
+    await page.goto(FORM);
+    await fillBaseline(page);
+    assert.equal(await page.locator('.live:not([hidden])').count(), 0);
+    await submit(page, { expect: 200 });
+    assert.deepEqual(await reportFigures(page), commandFigures(BASELINE_PATH));
+  });
+
+  test('printed, the form leaves out its buttons, the upload and the live figures', async (t) => {
+    const page = await open(t);
+    await page.goto(FORM);
+    await page.emulateMedia({ media: 'print' });
+    for (const selector of ['form.prefill', 'button[type=submit]', 'footer']) {
+      assert.equal(await page.locator(selector).first().evaluate((e) => getComputedStyle(e).display), 'none', selector);
+    }
+    assert.notEqual(await page.locator('fieldset.category').first().evaluate((e) => getComputedStyle(e).display), 'none');
+  });
+
   test('on a 390 px phone every page is one column without sideways scrolling', async (t) => {
     const page = await open(t, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
     const noSideways = async (what) => {
