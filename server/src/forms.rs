@@ -39,22 +39,38 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// The security headers of every page: nothing loads but this service's own stylesheet and
-/// script (and, on the report, its own inline style and SVG, and no script at all); forms post
-/// only here, and the script talks only to this service.
-fn page(status: StatusCode, html: String, inline_style: bool) -> Response {
-    let mut response = (status, html).into_response();
-    let csp = if inline_style {
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    } else {
-        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+/// What a page may load. The service adds `nosniff` and `no-referrer` to every answer.
+#[derive(Debug, Clone, Copy)]
+enum Policy {
+    /// The list and the form: only the service's own stylesheet and script, and the script
+    /// talks only to this service.
+    Form,
+    /// The report, a self-contained page: its own inline style and `data:` images, no script.
+    Report,
+}
+
+/// A page with its Content-Security-Policy, never cached (it may hold an organization's answers).
+fn page(status: StatusCode, html: String, policy: Policy) -> Response {
+    let csp = match policy {
+        Policy::Form => {
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        }
+        Policy::Report => {
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        }
     };
+    let mut response = (status, html).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A file of the pages (stylesheet, script), part of the binary.
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut response = body.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -64,8 +80,8 @@ fn rendered(template: &str, ctx: minijinja::Value) -> Result<String, Failure> {
     })
 }
 
-/// A failed form request, answered as a page (a person is reading), with every page's headers;
-/// the problem codes still reach the metrics.
+/// A failed form request, answered as a page (a person is reading); the problem codes still
+/// reach the metrics.
 #[derive(Debug)]
 pub struct PageFailure(Failure);
 
@@ -83,27 +99,37 @@ impl IntoResponse for PageFailure {
         let html =
             rendered("error.html", context! { title => details.title, detail => details.detail, problems => messages })
                 .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{status}</title><p>{status}</p>"));
-        let mut response = page(status, html, false);
+        let mut response = page(status, html, Policy::Form);
         response.extensions_mut().insert(ProblemCodes(details.problems.iter().map(|p| p.code.clone()).collect()));
         response
     }
 }
 
-/// The form's address, or a 404 page.
-fn form_path(path: FormPath) -> Result<(String, String), PageFailure> {
-    path.map(|Path(p)| p).map_err(|_| {
-        PageFailure(Failure::one(
-            StatusCode::NOT_FOUND,
-            "unknown_instrument",
-            "no such form: the address is not /forms/ID/VERSION",
-        ))
-    })
+/// The instrument of a form's address, or a 404 (a malformed address included).
+fn form_instrument(state: &AppState, path: FormPath) -> Result<&Instrument, Failure> {
+    let Path((id, version)) = path.map_err(|_| {
+        Failure::one(StatusCode::NOT_FOUND, "unknown_instrument", "no such form: the address is not /forms/ID/VERSION")
+    })?;
+    crate::routes::instrument_of(&state.registry, &id, &version)
 }
 
 /// The most fields a form of `instrument` can have: organization, date, an answer and a note per
 /// item, a box per category, and room for a browser's extras. More is not this form.
 fn max_fields(instrument: &Instrument) -> usize {
     64 + 2 * instrument.item_count() + instrument.categories().len()
+}
+
+/// The fields of a posted form: its media type checked, its body read within the service's
+/// limit and decoded strictly.
+async fn posted_fields(
+    state: &AppState,
+    instrument: &Instrument,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Vec<(String, String)>, Failure> {
+    crate::routes::require(headers, &["application/x-www-form-urlencoded"])?;
+    let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
+    parse_fields(&bytes, max_fields(instrument))
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body, in order, repeated names kept.
@@ -148,20 +174,12 @@ pub fn parse_fields(body: &[u8], max: usize) -> Result<Vec<(String, String)>, Fa
 
 /// `GET /forms/style.css`.
 pub async fn style() -> Response {
-    let mut response = include_str!("../templates/style.css").into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    response
+    asset(include_str!("../templates/style.css"), "text/css; charset=utf-8")
 }
 
 /// `GET /forms/live.js`: the form's live category percents, where JavaScript runs.
 pub async fn script() -> Response {
-    let mut response = include_str!("../templates/live.js").into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    response
+    asset(include_str!("../templates/live.js"), "text/javascript; charset=utf-8")
 }
 
 /// One category's figures as the report prints them.
@@ -189,19 +207,16 @@ pub struct Live {
 /// now, scored by the same code as the report (so the numbers are the report's), before the
 /// organization and date are filled in. Answers the form's own fields, urlencoded, with JSON.
 pub async fn live(State(state): Shared, path: FormPath, headers: HeaderMap, body: Body) -> Result<Response, Failure> {
-    let (id, version) = form_path(path).map_err(|f| f.0)?;
-    let instrument = instrument(&state, &id, &version)?;
-    crate::routes::require(&headers, &["application/x-www-form-urlencoded"])?;
-    let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
-    let fields = parse_fields(&bytes, max_fields(instrument))?;
+    let instrument = form_instrument(&state, path)?;
+    let fields = posted_fields(&state, instrument, &headers, body).await?;
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let figures = live_figures(instrument, &fields, today).map_err(|problems| {
         Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "the form has problems; submit it to see them next to their fields",
             problems
-                .into_iter()
-                .map(|p| health_equity_assessment::ProblemRecord::new("invalid_form", None, p.message))
+                .lines()
+                .map(|message| health_equity_assessment::ProblemRecord::new("invalid_form", None, message))
                 .collect(),
         )
     })?;
@@ -210,56 +225,33 @@ pub async fn live(State(state): Shared, path: FormPath, headers: HeaderMap, body
     Ok(response)
 }
 
-/// The live figures of `fields`: the organization and date may still be blank (they do not
-/// change a score), every other problem is returned.
+/// The live figures of `fields`: the organization and date may still be blank or unfinished
+/// (they do not change a score; `today` stands in for the date), every other problem is returned.
 ///
 /// # Errors
 ///
-/// The form's problems other than a blank or unfinished organization id or date.
-pub fn live_figures(
-    instrument: &Instrument,
-    fields: &[(String, String)],
-    today: Date,
-) -> Result<Live, Vec<FieldProblem>> {
-    let (mut filled, problems) = read_form(instrument, fields);
-    let problems: Vec<FieldProblem> =
-        problems.into_iter().filter(|p| p.field != "organization_id" && p.field != "assessed_on").collect();
+/// The form's problems other than those of the organization id and date.
+pub fn live_figures(instrument: &Instrument, fields: &[(String, String)], today: Date) -> Result<Live, Problems> {
+    let (mut filled, mut problems) = read_form(instrument, fields);
+    problems.list.retain(|p| p.field != "organization_id" && p.field != "assessed_on");
     if !problems.is_empty() {
         return Err(problems);
     }
     if filled.organization_id.trim().is_empty() {
         "(being filled in)".clone_into(&mut filled.organization_id);
     }
-    filled.date = filled.date.or(Some(today));
-    let response = filled.response(instrument).ok_or_else(Vec::new)?;
-    let validated = response.validate(instrument).map_err(|e| {
-        e.problems()
-            .iter()
-            .map(|p| FieldProblem { field: field_of(p.pointer().unwrap_or("")), message: p.to_string() })
-            .collect::<Vec<_>>()
-    })?;
+    let response = filled.response_on(instrument, filled.date.unwrap_or(today));
+    let validated = response.validate(instrument).map_err(|e| Problems::of_response(&e))?;
     let report = validated.score();
+    let figure = |id: Option<String>, (percent, level): (String, String)| LiveFigure { id, percent, level };
     Ok(Live {
         categories: report
             .categories
             .iter()
-            .map(|c| LiveFigure {
-                id: Some(c.id.to_string()),
-                percent: percent(c.percent_exact.as_ref()),
-                level: c.level_label.as_deref().map_or_else(|| "— (all not applicable)".to_owned(), ToOwned::to_owned),
-            })
+            .map(|c| figure(Some(c.id.to_string()), render::category_figures(c)))
             .collect(),
-        overall: LiveFigure {
-            id: None,
-            percent: percent(report.overall.percent_exact.as_ref()),
-            level: report.overall.level_label.as_deref().unwrap_or("—").to_owned(),
-        },
+        overall: figure(None, render::overall_figures(&report.overall)),
     })
-}
-
-/// A percent as the reports print it (two decimals, or an em dash); a test holds the two equal.
-fn percent(exact: Option<&health_equity_assessment::Exact>) -> String {
-    exact.map_or_else(|| "—".to_owned(), |e| format!("{}%", e.to_decimal_string(2)))
 }
 
 #[derive(Serialize)]
@@ -299,21 +291,14 @@ pub async fn index(State(state): Shared) -> Result<Response, PageFailure> {
         "index.html",
         context! { title => "Health equity self-assessments", instruments => minijinja::Value::from(minijinja::value::Serde(&instruments)) },
     )?;
-    Ok(page(StatusCode::OK, html, false))
-}
-
-fn instrument<'s>(state: &'s AppState, id: &str, version: &str) -> Result<&'s Instrument, Failure> {
-    let unknown = || Failure::one(StatusCode::NOT_FOUND, "unknown_instrument", format!("no instrument {id}@{version}"));
-    let version = semver::Version::parse(version).map_err(|_| unknown())?;
-    state.registry.by_version(id, &version).ok_or_else(unknown)
+    Ok(page(StatusCode::OK, html, Policy::Form))
 }
 
 /// `GET /forms/{id}/{version}`: the empty form.
 pub async fn form(State(state): Shared, path: FormPath) -> Result<Response, PageFailure> {
-    let (id, version) = form_path(path)?;
-    let instrument = instrument(&state, &id, &version)?;
-    let html = form_page(instrument, &Filled::default(), &[])?;
-    Ok(page(StatusCode::OK, html, false))
+    let instrument = form_instrument(&state, path)?;
+    let html = form_page(instrument, &Filled::default(), &Problems::default())?;
+    Ok(page(StatusCode::OK, html, Policy::Form))
 }
 
 /// `POST /forms/{id}/{version}`: the form scored, or shown again with its problems.
@@ -323,39 +308,31 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageFailure> {
-    let (id, version) = form_path(path)?;
-    let instrument = instrument(&state, &id, &version)?;
-    crate::routes::require(&headers, &["application/x-www-form-urlencoded"])?;
-    let bytes = crate::routes::read_body(body, state.limits.body_bytes).await?;
-    let fields = parse_fields(&bytes, max_fields(instrument))?;
+    let instrument = form_instrument(&state, path)?;
+    let fields = posted_fields(&state, instrument, &headers, body).await?;
     let (filled, mut problems) = read_form(instrument, &fields);
     if problems.is_empty()
         && let Some(response) = filled.response(instrument)
     {
         match response.validate(instrument) {
-            Ok(validated) => return Ok(page(StatusCode::OK, report_page(&validated), true)),
-            Err(e) => problems.extend(
-                e.problems()
-                    .iter()
-                    .map(|p| FieldProblem { field: field_of(p.pointer().unwrap_or("")), message: p.to_string() }),
-            ),
+            Ok(validated) => return Ok(page(StatusCode::OK, report_page(&validated)?, Policy::Report)),
+            Err(e) => problems = Problems::of_response(&e),
         }
     }
     let html = form_page(instrument, &filled, &problems)?;
-    Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html, false))
+    Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html, Policy::Form))
 }
 
 /// `POST /forms/{id}/{version}/prefill` (multipart): the form started from an uploaded baseline
 /// response, as the re-assessment template does: same organization, focus categories carried,
-/// answers blank unless `carry_answers` is checked, the date left for the organization to give.
+/// answers blank unless `carry_answers` is checked, the date left for the organization to give
+/// (the server's "today" is UTC, tomorrow already for an evening in the Americas).
 pub async fn prefill(
     State(state): Shared,
     path: FormPath,
     request: axum::extract::Request,
 ) -> Result<Response, PageFailure> {
-    let (id, version) = form_path(path)?;
-    let instrument = instrument(&state, &id, &version)?;
-    let limit = state.limits.body_bytes;
+    let instrument = form_instrument(&state, path)?;
     let mut multipart = axum::extract::Multipart::from_request(request, &()).await.map_err(|e| {
         Failure::one(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -363,26 +340,19 @@ pub async fn prefill(
             format!("expected multipart/form-data: {e}"),
         )
     })?;
-    // Every byte of every part counts against the limit, not only the baseline's.
-    let (mut baseline, mut carry, mut read) = (Vec::new(), false, 0usize);
-    let too_large = || {
-        Failure::one(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("the upload is over the limit of {limit} bytes"),
-        )
+    // The route's body limit (the service's) bounds the whole upload, headers and every part
+    // included; over it, the error's status is 413.
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        let (status, code) = match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            _ => (StatusCode::BAD_REQUEST, "invalid_form"),
+        };
+        Failure::one(status, code, format!("the upload could not be read: {}", e.body_text()))
     };
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| {
-        Failure::one(StatusCode::BAD_REQUEST, "invalid_form", format!("the form could not be read: {e}"))
-    })? {
+    let (mut baseline, mut carry) = (Vec::new(), false);
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_owned();
-        while let Some(chunk) = field.chunk().await.map_err(|e| {
-            Failure::one(StatusCode::BAD_REQUEST, "invalid_form", format!("the form could not be read: {e}"))
-        })? {
-            read += chunk.len();
-            if read > limit {
-                return Err(too_large().into());
-            }
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
             match name.as_str() {
                 "baseline" => baseline.extend_from_slice(&chunk),
                 "carry_answers" => carry = true,
@@ -391,8 +361,9 @@ pub async fn prefill(
         }
     }
     let problems_page = |message: String| -> Result<Response, PageFailure> {
-        let problems = [FieldProblem { field: "baseline".to_owned(), message }];
-        Ok(page(StatusCode::UNPROCESSABLE_ENTITY, form_page(instrument, &Filled::default(), &problems)?, false))
+        let mut problems = Problems::default();
+        problems.push("baseline", || message);
+        Ok(page(StatusCode::UNPROCESSABLE_ENTITY, form_page(instrument, &Filled::default(), &problems)?, Policy::Form))
     };
     let validated = match state
         .registry
@@ -411,62 +382,48 @@ pub async fn prefill(
             instrument.reference()
         ));
     }
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let options =
-        health_equity_assessment::TemplateOptions::default().with_carry_answers(carry).with_assessed_on(today);
+    let options = health_equity_assessment::TemplateOptions::default().with_carry_answers(carry);
     let follow_up = health_equity_assessment::template(&validated, instrument, &options);
     let filled = Filled {
         organization_id: follow_up.organization.id.to_string(),
         organization_name: follow_up.organization.name.as_deref().unwrap_or("").to_owned(),
-        // The follow-up's date is the organization's to give (the server's "today" is UTC).
         assessed_on: String::new(),
         answers: follow_up.answers.clone(),
         notes: BTreeMap::new(),
         focus: follow_up.focus_categories.clone().unwrap_or_default(),
         date: None,
     };
-    Ok(page(StatusCode::OK, form_page(instrument, &filled, &[])?, false))
+    Ok(page(StatusCode::OK, form_page(instrument, &filled, &Problems::default())?, Policy::Form))
+}
+
+/// A document as a `data:` URL to download: base64, a third larger than the JSON, where
+/// percent-encoding is up to nine times larger for non-Latin notes (browsers cap a URL's length).
+fn data_url<T: Serialize>(document: &T) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(document).map_err(|e| {
+        Failure::one(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the download could not be written: {e}"))
+    })?;
+    text.push('\n');
+    Ok(format!("data:application/json;base64,{}", data_encoding::BASE64.encode(text.as_bytes())))
 }
 
 /// The report page (the command's `score --format html`), with links to download the response
 /// and the report as JSON (data: URLs: the server keeps nothing to link to).
-fn report_page(validated: &health_equity_assessment::ValidatedResponse<'_>) -> String {
+fn report_page(validated: &health_equity_assessment::ValidatedResponse<'_>) -> Result<String, Failure> {
     let report = validated.score();
     let html = render::score_html(&report, validated.instrument());
-    let data = |value: &dyn erased::Json| {
-        let text = value.json();
-        // Base64: a third larger than the text, where percent-encoding is up to nine times
-        // larger for non-Latin notes (browsers cap a URL's length).
-        format!("data:application/json;base64,{}", data_encoding::BASE64.encode(text.as_bytes()))
-    };
     let downloads = format!(
         "<nav class=\"downloads\" aria-label=\"Downloads\"><p><a download=\"response.json\" href=\"{}\">Download the response (JSON)</a> · <a download=\"score-report.json\" href=\"{}\">Download the score report (JSON)</a> · <a href=\"/forms/{}/{}\">Fill in a new assessment</a></p><p>Nothing is stored on the server: download the response to keep it, and to start the follow-up from it.</p></nav>\n",
-        data(&validated.to_response()),
-        data(&report),
+        data_url(&validated.to_response())?,
+        data_url(&report)?,
         report.instrument.id,
         report.instrument.version,
     );
     // Under the overall result, where a person looks first (the report's first section heading
     // is the renderer's own markup, never text from the response).
-    match html.find("<h2>").or_else(|| html.rfind("<footer>")) {
+    Ok(match html.find("<h2>").or_else(|| html.rfind("<footer>")) {
         Some(at) => format!("{}{downloads}{}", &html[..at], &html[at..]),
         None => html,
-    }
-}
-
-mod erased {
-    /// Anything serializable, as JSON text (a trait object for the two documents downloaded).
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-            text.push('\n');
-            text
-        }
-    }
+    })
 }
 
 /// A problem shown next to its field and in the summary at the top.
@@ -497,9 +454,13 @@ pub struct Filled {
 }
 
 impl Filled {
-    /// The response document, when the organization and date are there.
+    /// The response document, when the date is there.
     fn response(&self, instrument: &Instrument) -> Option<ResponseDocument> {
-        let date = self.date?;
+        Some(self.response_on(instrument, self.date?))
+    }
+
+    /// The response document assessed on `date`.
+    fn response_on(&self, instrument: &Instrument, date: Date) -> ResponseDocument {
         let mut builder =
             ResponseDocument::builder(instrument.reference(), self.organization_id.trim().to_owned(), date);
         if !self.organization_name.trim().is_empty() {
@@ -514,7 +475,7 @@ impl Filled {
         for category in &self.focus {
             builder = builder.focus(category.clone());
         }
-        Some(builder.build())
+        builder.build()
     }
 }
 
@@ -545,32 +506,54 @@ pub const MAX_FIELD_CHARS: usize = 10_000;
 /// problems as fields, and the page lists each.
 pub const MAX_PROBLEMS: usize = 100;
 
-/// The problems of a form, at most [`MAX_PROBLEMS`] of them kept.
-#[derive(Default)]
-struct Problems {
-    list: Vec<FieldProblem>,
-    more: usize,
+/// The problems of a form: at most [`MAX_PROBLEMS`] listed, the rest counted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Problems {
+    /// The problems listed, each with its field.
+    pub list: Vec<FieldProblem>,
+    /// How many more there were.
+    pub unlisted: usize,
 }
 
 impl Problems {
-    /// Adds a problem; the message is only written when it is kept.
+    /// Adds a problem; the message is only written when it is listed.
     fn push(&mut self, field: &str, message: impl FnOnce() -> String) {
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(FieldProblem { field: field.to_owned(), message: message() });
         } else {
-            self.more += 1;
+            self.unlisted += 1;
         }
     }
 
-    fn into_vec(mut self) -> Vec<FieldProblem> {
-        if self.more > 0 {
-            let more = self.more;
-            self.list.push(FieldProblem {
-                field: "problems".to_owned(),
-                message: format!("and {more} more problem{} not listed", if more == 1 { "" } else { "s" }),
-            });
+    /// The problems of a response document the form became, each on the field its JSON
+    /// Pointer names.
+    fn of_response(error: &health_equity_assessment::ResponseError) -> Self {
+        let mut problems = Problems::default();
+        for p in error.problems() {
+            problems.push(&field_of(p.pointer().unwrap_or("")), || p.to_string());
         }
-        self.list
+        problems
+    }
+
+    /// No problem at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.unlisted == 0
+    }
+
+    /// Every problem, listed or not.
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.list.len() + self.unlisted
+    }
+
+    /// The messages, then a line counting the unlisted ones.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        let more = (self.unlisted > 0).then(|| {
+            let n = self.unlisted;
+            format!("and {n} more problem{} not listed", if n == 1 { "" } else { "s" })
+        });
+        self.list.iter().map(|p| p.message.clone()).chain(more)
     }
 }
 
@@ -585,7 +568,7 @@ fn text(value: &str) -> String {
 /// are problems, never silently dropped or guessed; an over-long text is kept, clipped, so the
 /// page shown again does not lose it.
 #[must_use]
-pub fn read_form(instrument: &Instrument, fields: &[(String, String)]) -> (Filled, Vec<FieldProblem>) {
+pub fn read_form(instrument: &Instrument, fields: &[(String, String)]) -> (Filled, Problems) {
     let mut filled = Filled::default();
     let mut problems = Problems::default();
     let mut focus = BTreeSet::new();
@@ -631,8 +614,11 @@ pub fn read_form(instrument: &Instrument, fields: &[(String, String)]) -> (Fille
                     let known = instrument.scale_of(found).is_some_and(|s| s.options.iter().any(|o| o.id == value));
                     if !known {
                         problems.push(&field, || format!("{:?} is not an option of this item", clip(&value, 80)));
-                    } else if filled.answers.insert(item.to_owned(), value).is_some() {
+                    } else if filled.answers.contains_key(item) {
+                        // The first answer is kept, as for every repeated field.
                         problems.push(&field, || "answered more than once".to_owned());
+                    } else {
+                        filled.answers.insert(item.to_owned(), value);
                     }
                 } else if let Some(item) = other.strip_prefix("note:") {
                     if instrument.item(item).is_none() {
@@ -658,7 +644,7 @@ pub fn read_form(instrument: &Instrument, fields: &[(String, String)]) -> (Fille
             format!("{:?} is not a date in the calendar (YYYY-MM-DD, such as 2023-06-08)", clip(date, 80))
         }),
     }
-    (filled, problems.into_vec())
+    (filled, problems)
 }
 
 #[derive(Serialize)]
@@ -685,9 +671,10 @@ struct CategoryView {
     items: Vec<ItemView>,
 }
 
-fn form_page(instrument: &Instrument, filled: &Filled, problems: &[FieldProblem]) -> Result<String, Failure> {
+fn form_page(instrument: &Instrument, filled: &Filled, problems: &Problems) -> Result<String, Failure> {
     let error_of = |field: &str| -> Option<String> {
-        let messages: Vec<&str> = problems.iter().filter(|p| p.field == field).map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> =
+            problems.list.iter().filter(|p| p.field == field).map(|p| p.message.as_str()).collect();
         (!messages.is_empty()).then(|| messages.join("; "))
     };
     let categories: Vec<CategoryView> = instrument
@@ -744,7 +731,9 @@ fn form_page(instrument: &Instrument, filled: &Filled, problems: &[FieldProblem]
             },
             errors => minijinja::Value::from(minijinja::value::Serde(&errors)),
             max_chars => MAX_FIELD_CHARS,
-            problems => minijinja::Value::from(minijinja::value::Serde(problems)),
+            problems => minijinja::Value::from(minijinja::value::Serde(&problems.list)),
+            problem_count => problems.total(),
+            unlisted => problems.unlisted,
             categories => minijinja::Value::from(minijinja::value::Serde(&categories)),
         },
     )
@@ -810,7 +799,7 @@ mod tests {
             ("answer:\u{202e}", "x"),
         ]);
         let (filled, problems) = read_form(heoa(), &fields);
-        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        let fields: Vec<&str> = problems.list.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             fields,
             [
@@ -829,7 +818,7 @@ mod tests {
         let page = form_page(heoa(), &filled, &problems).unwrap();
         assert!(!page.contains("<script>alert"), "escaped");
         assert!(page.contains("value=\"&lt;script&gt;alert(1)"), "the value is kept, escaped");
-        assert!(page.contains("value=\"planning\" checked"), "the answers given are kept");
+        assert!(page.contains("value=\"implemented\" checked"), "the first of a repeated answer is kept");
         assert!(page.contains("aria-describedby=\"error-assessed_on\""));
         assert!(page.contains("id=\"problems\""));
         // The over-long note is kept, cut to the limit, so the person does not lose it.
@@ -847,7 +836,7 @@ mod tests {
             ("organization_name", "North\r\nSouth"),
         ]);
         let (filled, problems) = read_form(heoa(), &fields);
-        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> = problems.list.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(
             messages,
             [
@@ -861,12 +850,17 @@ mod tests {
 
         let flood: Vec<(String, String)> = (0..5000).map(|n| (format!("x{n}"), String::new())).collect();
         let (_, problems) = read_form(heoa(), &flood);
-        assert_eq!(problems.len(), super::MAX_PROBLEMS + 1, "100 listed, then the count of the rest");
-        assert_eq!(problems[super::MAX_PROBLEMS].message, "and 4902 more problems not listed");
+        assert_eq!((problems.list.len(), problems.unlisted, problems.total()), (super::MAX_PROBLEMS, 4902, 5002));
+        assert_eq!(problems.lines().last().unwrap(), "and 4902 more problems not listed");
+        // The summary counts every problem, lists 100 and says how many it leaves out.
+        let page = form_page(heoa(), &super::Filled::default(), &problems).unwrap();
+        assert!(page.contains("<h2>5002 problems to correct</h2>"));
+        assert_eq!(page.matches("<li><a href=\"#problems\">").count(), super::MAX_PROBLEMS);
+        assert!(page.contains("<li>and 4902 more problems not listed: correct these first</li>"));
 
         let (_, problems) = read_form(heoa(), &pairs(&[("organization_id", "a"), ("assessed_on", "2023-02-29")]));
         assert_eq!(
-            problems[0].message,
+            problems.list[0].message,
             "\"2023-02-29\" is not a date in the calendar (YYYY-MM-DD, such as 2023-06-08)"
         );
     }
@@ -888,7 +882,7 @@ mod tests {
 
     #[test]
     fn the_empty_form_has_a_labelled_control_for_everything() {
-        let page = form_page(heoa(), &super::Filled::default(), &[]).unwrap();
+        let page = form_page(heoa(), &super::Filled::default(), &super::Problems::default()).unwrap();
         assert_eq!(page.matches("<fieldset class=\"item\"").count(), heoa().item_count());
         assert_eq!(page.matches("type=\"radio\"").count(), heoa().item_count() * 5);
         // The focus categories, and "carry the baseline's answers" of the upload.
@@ -922,6 +916,6 @@ mod tests {
         assert!(report.contains(&overall), "{overall}");
         // An unknown item is a problem, not a silently different score.
         fields.push(("answer:no.such".to_owned(), "implemented".to_owned()));
-        assert_eq!(super::live_figures(heoa(), &fields, today).unwrap_err().len(), 1);
+        assert_eq!(super::live_figures(heoa(), &fields, today).unwrap_err().total(), 1);
     }
 }

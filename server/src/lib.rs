@@ -140,6 +140,8 @@ pub fn app(state: AppState) -> Router {
         .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
     routes::router(state)
         .route("/metrics", axum::routing::get(metrics::serve).with_state(metrics.clone()))
+        // After every route: the fallback applies to the routes already added.
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn(move |request, next| deadline(timeout, request, next)))
         .layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))

@@ -13,7 +13,7 @@ use equity_assess_server::{AppState, Limits, app, load_instruments, serve};
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// Address to listen on.
+    /// Address to listen on (port 0: any free port, logged at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// A directory of custom instrument files (`*.json`), loaded and checked at start.
@@ -74,7 +74,9 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        tracing::info!(addr = %args.addr, instruments = registry.len(), "listening");
+        // The bound address, so `--addr 127.0.0.1:0` (any free port) says which port it got.
+        let addr = listener.local_addr().unwrap_or(args.addr);
+        tracing::info!(addr = %addr, instruments = registry.len(), "listening");
         match serve(listener, app(AppState::new(registry, limits)), shutdown_signal()).await {
             Ok(()) => {
                 tracing::info!("stopped");

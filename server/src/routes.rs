@@ -34,10 +34,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/forms/style.css", get(crate::forms::style))
         .route("/forms/live.js", get(crate::forms::script))
         .route("/forms/{id}/{version}", get(crate::forms::form).post(crate::forms::submit))
-        // The upload counts its own bytes against the service's limit (axum's default is 2 MB).
+        // The service's body limit bounds the whole upload (axum's default is 2 MB).
         .route(
             "/forms/{id}/{version}/prefill",
-            post(crate::forms::prefill).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(crate::forms::prefill).layer(axum::extract::DefaultBodyLimit::max(state.limits.body_bytes)),
         )
         .route("/forms/{id}/{version}/live", post(crate::forms::live))
         .route("/healthz", get(healthz))
@@ -54,7 +54,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     if state.test_routes {
         router = router.route("/_test/panic", get(test_panic)).route("/_test/sleep", get(test_sleep));
     }
-    router.fallback(not_found).method_not_allowed_fallback(method_not_allowed).with_state(state)
+    router.fallback(not_found).with_state(state)
 }
 
 // ---- Answers -------------------------------------------------------------------------------
@@ -76,7 +76,8 @@ async fn not_found() -> Failure {
     Failure::one(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
-async fn method_not_allowed(method: axum::http::Method) -> Failure {
+/// A method an endpoint does not take: a problem document (axum adds `Allow`).
+pub(crate) async fn method_not_allowed(method: axum::http::Method) -> Failure {
     Failure::one(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", format!("{method} is not allowed here"))
 }
 
@@ -183,7 +184,7 @@ fn query_failure(e: &QueryRejection) -> Failure {
     Failure::one(StatusCode::BAD_REQUEST, "invalid_query", format!("the query is not valid: {}", e.body_text()))
 }
 
-fn instrument_of<'r>(registry: &'r Registry, id: &str, version: &str) -> Result<&'r Instrument, Failure> {
+pub(crate) fn instrument_of<'r>(registry: &'r Registry, id: &str, version: &str) -> Result<&'r Instrument, Failure> {
     let unknown = || {
         let known: Vec<String> =
             registry.iter().map(|i| i.reference().to_string()).filter(|r| r.starts_with(&format!("{id}@"))).collect();

@@ -629,6 +629,11 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
     assert_eq!(upload(false, &padded).status, 200);
     let huge = upload(false, &vec![b' '; 17 << 20]);
     assert_eq!(huge.status, 413);
+    // A part whose headers never end is bounded by the same limit, not held without end.
+    let mut endless = b"--XyZ\r\nContent-Disposition: form-data; name=\"baseline\"; x=\"".to_vec();
+    endless.resize(17 << 20, b'a');
+    let endless = send(a, "POST", "/forms/heoa/1.0.0/prefill", Some("multipart/form-data; boundary=XyZ"), &endless);
+    assert_eq!(endless.status, 413, "{}", endless.text());
     assert_eq!(huge.header("content-type"), Some("text/html; charset=utf-8"));
     assert!(huge.header("content-security-policy").is_some_and(|c| c.contains("default-src 'none'")));
 
@@ -663,6 +668,9 @@ fn the_form_is_filled_scored_and_downloaded_without_storing_anything() {
         assert!(answer.header("content-security-policy").is_some());
     }
     assert_eq!(get(a, "/forms/heoa/%FF").status, 404);
+    let metrics = send(a, "POST", "/metrics", None, b"");
+    assert_eq!(metrics.status, 405);
+    assert!(metrics.text().contains("method_not_allowed"), "every route, /metrics included");
     let put = send(a, "PUT", "/forms/heoa/1.0.0", None, b"");
     assert_eq!(put.status, 405);
     assert!(put.text().contains("method_not_allowed"), "{}", put.text());

@@ -40,5 +40,5 @@ pub use chart::{progress_chart_svg, score_chart_svg};
 pub use cohort::cohort_text;
 pub use prefill::prefill_text;
 pub use progress::{Labels, progress_html, progress_markdown, progress_text};
-pub use score::{score_html, score_markdown, score_text};
+pub use score::{category_figures, overall_figures, score_html, score_markdown, score_text};
 pub use trend::{trend_html, trend_text};

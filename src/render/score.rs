@@ -7,7 +7,7 @@ use super::format::{
     Escape, bands_sentence, code_block, code_span, column_width, escape_terminal, html, md, pad, pad_left, page_end,
     page_start, percent, t,
 };
-use crate::{CategoryScore, Instrument, Opportunity, OverallRuleKind, ScoreReport};
+use crate::{CategoryScore, Instrument, Opportunity, OverallRuleKind, OverallScore, ScoreReport};
 
 /// What the focus mark means, for every format.
 const FOCUS_NOTE: &str = "focus category: one the organization named in `focus_categories` for its improvement program. \
@@ -34,8 +34,53 @@ fn answer_label(instrument: Option<&Instrument>, o: &Opportunity) -> String {
     }
 }
 
-fn level(c: &CategoryScore) -> Option<&str> {
-    c.level_label.as_deref()
+/// A category's level as the reports print it, unescaped.
+fn level_text(c: &CategoryScore) -> &str {
+    c.level_label.as_deref().unwrap_or("— (all not applicable)")
+}
+
+/// The overall level as the reports' tables print it, unescaped.
+fn overall_level_text(o: &OverallScore) -> &str {
+    o.level_label.as_deref().unwrap_or("—")
+}
+
+/// A category's percent and maturity level as every score report prints them: the percent to
+/// two decimals, rounded half away from zero from the exact value, and the level's label (`—`
+/// and `— (all not applicable)` when every item is not applicable). For a view that must show
+/// the report's own figures, such as a form's score so far.
+///
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{Registry, render};
+///
+/// let validated = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+/// let report = validated.score();
+/// let (percent, level) = render::category_figures(&report.categories[1]);
+/// assert_eq!((percent.as_str(), level.as_str()), ("16.67%", "Beginning"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[must_use]
+pub fn category_figures(category: &CategoryScore) -> (String, String) {
+    (percent(category.percent_exact.as_ref()), level_text(category).to_owned())
+}
+
+/// The overall percent and maturity level as every score report's table prints them (`—` for
+/// no level).
+///
+/// # Example
+///
+/// ```
+/// use health_equity_assessment::{Registry, render};
+///
+/// let validated = Registry::builtin().validate_json(include_str!("../../examples/heoa-baseline.json"))?;
+/// let (percent, level) = render::overall_figures(&validated.score().overall);
+/// assert_eq!((percent.as_str(), level.as_str()), ("30.40%", "Developing"));
+/// # Ok::<(), health_equity_assessment::ResponseError>(())
+/// ```
+#[must_use]
+pub fn overall_figures(overall: &OverallScore) -> (String, String) {
+    (percent(overall.percent_exact.as_ref()), overall_level_text(overall).to_owned())
 }
 
 /// The opportunities of each category that has any, in the report's order: lowest-scoring
@@ -139,7 +184,7 @@ pub(crate) fn score_text_with(report: &ScoreReport, instrument: Option<&Instrume
     let _ = writeln!(out, "{}  {:>7}  {:>8}  Level", pad("Category", width), "Points", "Percent");
     for c in &report.categories {
         let title = if c.focus { format!("{} *", t(&c.title)) } else { t(&c.title).into_owned() };
-        let level = level(c).map_or(std::borrow::Cow::Borrowed("— (all not applicable)"), t);
+        let level = t(level_text(c));
         let _ = writeln!(
             out,
             "{}  {}  {}  {level}",
@@ -160,7 +205,7 @@ pub(crate) fn score_text_with(report: &ScoreReport, instrument: Option<&Instrume
         pad("Overall", width),
         pad_left(&points, 7),
         pad_left(&percent(overall.percent_exact.as_ref()), 8),
-        overall.level_label.as_deref().map_or(std::borrow::Cow::Borrowed("—"), t),
+        t(overall_level_text(overall)),
     );
     if report.categories.iter().any(|c| c.focus) {
         let _ = writeln!(out, "\n* {}", FOCUS_NOTE.replace('`', ""));
@@ -237,7 +282,7 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
             c.points,
             c.max_points,
             percent(c.percent_exact.as_ref()),
-            level(c).map_or_else(|| "— (all not applicable)".to_owned(), md),
+            md(level_text(c)),
         );
     }
     let o = &report.overall;
@@ -250,7 +295,7 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
             String::new()
         },
         percent(o.percent_exact.as_ref()),
-        o.level_label.as_deref().map_or_else(|| "—".to_owned(), md),
+        md(overall_level_text(o)),
         report.opportunities.len()
     );
     if report.categories.iter().any(|c| c.focus) {
@@ -298,7 +343,7 @@ pub fn score_markdown(report: &ScoreReport, instrument: &Instrument) -> String {
             out,
             "### {}{focus}\n\n{}, {}.\n\n| Key activity | Current answer | Points |\n|---|---|---:|",
             md(&c.title),
-            level(c).map_or_else(|| "—".to_owned(), md),
+            c.level_label.as_deref().map_or_else(|| "—".to_owned(), md),
             percent(c.percent_exact.as_ref())
         );
         for o in opportunities {
@@ -377,7 +422,7 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
             c.points,
             c.max_points,
             percent(c.percent_exact.as_ref()),
-            level(c).map_or_else(|| "— (all not applicable)".to_owned(), html),
+            html(level_text(c)),
         );
     }
     let o = &report.overall;
@@ -390,7 +435,7 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
             String::new()
         },
         percent(o.percent_exact.as_ref()),
-        o.level_label.as_deref().map_or_else(|| "—".to_owned(), html),
+        html(overall_level_text(o)),
         report.opportunities.len()
     );
     if any_focus {
@@ -418,7 +463,7 @@ pub fn score_html(report: &ScoreReport, instrument: &Instrument) -> String {
             out,
             "<section class=\"category\">\n<h3>{}{focus} <span class=\"meta\">{}, {}</span></h3>\n<table>\n<thead><tr><th>Key activity</th><th>Current answer</th><th class=\"num\">Points</th></tr></thead>\n<tbody>",
             html(&c.title),
-            level(c).map_or_else(|| "—".to_owned(), html),
+            c.level_label.as_deref().map_or_else(|| "—".to_owned(), html),
             percent(c.percent_exact.as_ref())
         );
         for o in opportunities {

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -336,33 +336,35 @@ describe('the forms in chromium', () => {
       await page.keyboard.press('Tab');
     }
     assert.deepEqual(await checkedAnswers(page), wanted);
-    // The live figure follows, and is the report's.
-    const live = page.locator(`[id="live-${category.id}"]`);
-    await live.waitFor({ state: 'visible' });
-    const response = {
-      instrument: { id: 'heoa', version: '1.0.0' },
-      organization: { id: 'keyboard' },
-      assessed_on: '2026-12-02',
-      answers: wanted,
-    };
-    const scored = await (
-      await fetch(`${BASE}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) })
-    ).json();
-    const percent = scored.categories.find((c) => c.id === category.id);
-    await page.waitForFunction(
-      ([id, level]) => document.getElementById(`live-${id}`)?.textContent.endsWith(`, ${level}`),
-      [category.id, percent.level_label],
+    // The live figure follows, and is the command's figure for these answers (the page's
+    // first figures, before any answer, read 0.00%: the figure shown must be a newer one).
+    const path = join(SHOTS, 'keyboard-response.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ instrument: { id: 'heoa', version: '1.0.0' }, organization: { id: 'keyboard' }, assessed_on: '2026-12-02', answers: wanted }),
     );
+    const figure = commandFigures(path).categories[1];
+    assert.notEqual(figure.percent, '0.00%', 'the answers chosen score above zero');
+    const expected = `Score so far: ${figure.percent}, ${figure.level}`;
+    await page.waitForFunction(([id, text]) => document.getElementById(`live-${id}`)?.textContent === text, [category.id, expected]);
     // A screen reader hears the one category answered, not every figure.
-    assert.match(await page.locator('#live-announcer').textContent(), new RegExp(`^${category.title}: score so far \\d+\\.\\d\\d%, ${percent.level_label}$`));
+    await page.waitForFunction(
+      (text) => document.getElementById('live-announcer').textContent === text,
+      `${category.title}: score so far ${figure.percent}, ${figure.level}`,
+    );
     assert.equal(await page.locator('[role=status]').count(), 1);
   });
 
   test('with JavaScript off the form still scores (the live figures are an extra)', async (t) => {
+    // With JavaScript on, the figures show as soon as the form loads (the positive control).
+    const scripted = await open(t);
+    await scripted.goto(FORM);
+    await scripted.locator('#live-overall').waitFor({ state: 'visible' });
     const page = await open(t, { javaScriptEnabled: false });
     await page.goto(FORM);
     await fillBaseline(page);
     assert.equal(await page.locator('.live:not([hidden])').count(), 0);
+    assert.equal(await page.locator('form[data-live-shown]').count(), 0);
     await submit(page, { expect: 200 });
     assert.deepEqual(await reportFigures(page), commandFigures(BASELINE_PATH));
   });
@@ -370,11 +372,19 @@ describe('the forms in chromium', () => {
   test('printed, the form leaves out its buttons, the upload and the live figures', async (t) => {
     const page = await open(t);
     await page.goto(FORM);
+    await page.locator('#live-overall').waitFor({ state: 'visible' });
+    const noted = instrument.categories[0].items[0].id;
+    await item(page, noted).locator('summary').click();
+    await page.locator(`textarea[id="note-${noted}"]`).fill('A note to print');
+    const shown = (selector) => page.locator(selector).first().evaluate((e) => getComputedStyle(e).display !== 'none');
+    assert.ok(await shown('form.prefill'));
+    assert.ok(await shown('.live'));
     await page.emulateMedia({ media: 'print' });
-    for (const selector of ['form.prefill', 'button[type=submit]', 'footer']) {
-      assert.equal(await page.locator(selector).first().evaluate((e) => getComputedStyle(e).display), 'none', selector);
+    for (const selector of ['form.prefill', 'button[type=submit]', 'footer', '.live', 'details:not([open])']) {
+      assert.equal(await shown(selector), false, `${selector} is not printed`);
     }
-    assert.notEqual(await page.locator('fieldset.category').first().evaluate((e) => getComputedStyle(e).display), 'none');
+    assert.ok(await shown('fieldset.category'));
+    assert.ok(await shown(`[id="item-${noted}"] details[open]`), 'an open note is printed');
   });
 
   test('on a 390 px phone every page is one column without sideways scrolling', async (t) => {
